@@ -1,0 +1,43 @@
+# Every documented command runs with Kedro telemetry off and no network use.
+export KEDRO_DISABLE_TELEMETRY := true
+export DO_NOT_TRACK := 1
+export MLFLOW_DISABLE_TELEMETRY := true
+export TF_CPP_MIN_LOG_LEVEL := 2
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test lint bench viz mlflow-ui clean
+
+install: $(STAMP)
+
+# The environment is rebuilt when the dependency list or the pins change.
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	touch $(STAMP)
+
+run: install
+	$(BIN)/kedro run --pipelines chatbot
+
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks
+
+bench: install
+	$(BIN)/python benchmarks/data_prep.py ../shared/data/chat/lost.conv --repeat 1 8 --out benchmarks/results/data_prep.json
+
+viz: install
+	$(BIN)/kedro viz run --host 127.0.0.1 --port 4141 --no-browser
+
+mlflow-ui: install
+	$(BIN)/mlflow ui --backend-store-uri sqlite:///mlflow.db --host 127.0.0.1 --port 5000
+
+clean:
+	rm -rf $(VENV) mlflow.db mlartifacts mlruns

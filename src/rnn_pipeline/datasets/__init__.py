@@ -1,0 +1,6 @@
+"""Kedro datasets of this project (the only code here besides pipelines that knows
+Kedro)."""
+
+from rnn_pipeline.datasets.conv_corpus_dataset import ConvCorpusDataset
+
+__all__ = ["ConvCorpusDataset"]

@@ -1,0 +1,56 @@
+"""Logging saved files to the active MLflow run.
+
+kedro-mlflow's ``MlflowArtifactDataset`` cannot wrap Kedro-versioned datasets here:
+each wrapped dataset takes its own save version and the catalog refuses the mix
+(``VersionAlreadyExistsError``). So catalog entries stay plain versioned datasets and
+name an MLflow artifact folder in their metadata; this hook logs the exact version
+that was just written.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import mlflow
+from kedro.framework.hooks import hook_impl
+from kedro.io import AbstractVersionedDataset
+
+logger = logging.getLogger(__name__)
+
+METADATA_KEY = "mlflow_artifact_path"
+
+
+class MlflowArtifactHook:
+    """After a dataset whose metadata has ``mlflow_artifact_path`` is saved, log it."""
+
+    def __init__(self) -> None:
+        self._catalog = None
+
+    @hook_impl
+    def after_catalog_created(self, catalog) -> None:
+        self._catalog = catalog
+
+    @hook_impl
+    def after_dataset_saved(self, dataset_name: str, data, node) -> None:
+        if self._catalog is None or mlflow.active_run() is None:
+            return
+        dataset = self._catalog.get(dataset_name)
+        artifact_path = (getattr(dataset, "metadata", None) or {}).get(METADATA_KEY)
+        if artifact_path is None:
+            return
+        path = saved_path(dataset)
+        if path is None or not path.exists():
+            logger.warning("Not logging %s to MLflow: no file at %s", dataset_name, path)
+            return
+        mlflow.log_artifact(str(path), artifact_path=artifact_path)
+
+
+def saved_path(dataset) -> Path | None:
+    """The file a dataset has just written (its save version when versioned)."""
+    filepath = getattr(dataset, "_filepath", None)
+    if filepath is None:
+        return None
+    if isinstance(dataset, AbstractVersionedDataset) and dataset._version is not None:
+        return Path(str(dataset._get_versioned_path(dataset.resolve_save_version())))
+    return Path(str(filepath))

@@ -1,0 +1,16 @@
+"""Keras layers and models. Written with ``keras.layers``/``keras.ops`` only, so they
+run on any Keras 3 backend."""
+
+from rnn_pipeline.models.attention import SequenceAttention
+from rnn_pipeline.models.attention_decoder import AttentionDecoder
+from rnn_pipeline.models.recurrent import make_recurrent_layer
+from rnn_pipeline.models.seq2seq import Seq2Seq
+from rnn_pipeline.models.seq2seq_encoder import Seq2SeqEncoder
+
+__all__ = [
+    "AttentionDecoder",
+    "Seq2Seq",
+    "Seq2SeqEncoder",
+    "SequenceAttention",
+    "make_recurrent_layer",
+]

@@ -1,0 +1,127 @@
+"""The seq2seq model with attention, as a functional Keras model."""
+
+from __future__ import annotations
+
+import keras
+from keras import ops
+
+from rnn_pipeline.models.attention_decoder import AttentionDecoder
+from rnn_pipeline.models.seq2seq_encoder import Seq2SeqEncoder
+from rnn_pipeline.text.specials import PAD
+
+
+@keras.saving.register_keras_serializable(package="rnn_pipeline")
+class Seq2Seq(keras.Model):
+    """Encoder-decoder with attention over characters (the classic chatbot design).
+
+    Training is teacher-forced: inputs are ``[source_tokens, decoder_tokens]`` where
+    ``decoder_tokens`` is GO followed by the target shifted right, and the output is
+    the target logits. Inference uses ``encode`` once and then ``next`` per token; both
+    fetch the sub-layers by name.
+
+    Args:
+        source_vocabulary_size: Source vocabulary size.
+        target_vocabulary_size: Target vocabulary size.
+        embedding_dim: Embedding size of both sides.
+        units: Hidden size of every recurrent layer.
+        num_layers: Layers in the encoder and in the decoder.
+        cell_type: ``lstm``, ``gru`` or ``simple_rnn``.
+        attention: ``bahdanau`` or ``luong``.
+        dropout: Dropout between layers, in training only.
+    """
+
+    def __init__(
+        self,
+        source_vocabulary_size: int,
+        target_vocabulary_size: int,
+        embedding_dim: int = 128,
+        units: int = 256,
+        num_layers: int = 3,
+        cell_type: str = "lstm",
+        attention: str = "luong",
+        dropout: float = 0.2,
+        **kwargs,
+    ) -> None:
+        encoder = Seq2SeqEncoder(
+            source_vocabulary_size,
+            embedding_dim,
+            units,
+            num_layers,
+            cell_type=cell_type,
+            dropout=dropout,
+            name="encoder",
+        )
+        decoder = AttentionDecoder(
+            target_vocabulary_size,
+            embedding_dim,
+            units,
+            num_layers,
+            cell_type=cell_type,
+            attention=attention,
+            dropout=dropout,
+            name="decoder",
+        )
+        source = keras.Input(shape=(None,), dtype="int32", name="source_tokens")
+        decoder_tokens = keras.Input(shape=(None,), dtype="int32", name="decoder_tokens")
+        encoder_outputs, states = encoder(source)
+        logits = decoder(decoder_tokens, encoder_outputs, source, states)
+        super().__init__(inputs=[source, decoder_tokens], outputs=logits, **kwargs)
+        self.source_vocabulary_size = source_vocabulary_size
+        self.target_vocabulary_size = target_vocabulary_size
+        self.embedding_dim = embedding_dim
+        self.units = units
+        self.num_layers = num_layers
+        self.cell_type = cell_type
+        self.attention = attention
+        self.dropout = dropout
+
+    def encode(self, source_tokens) -> dict:
+        """Run the encoder and return the decoding state for ``next``."""
+        encoder_outputs, states = self.get_layer("encoder")(
+            source_tokens, training=False
+        )
+        return {
+            "states": list(states),
+            "encoder_outputs": encoder_outputs,
+            "source_mask": ops.not_equal(source_tokens, PAD),
+        }
+
+    def next(self, tokens, state: dict):
+        """One decoding step: ``(tokens, state) -> (logits, state)``."""
+        logits, states, _ = self.get_layer("decoder").step(
+            tokens, state["states"], state["encoder_outputs"], state["source_mask"]
+        )
+        return logits, {**state, "states": states}
+
+    def attention_weights(self, source_tokens, decoder_tokens):
+        """Teacher-forced attention weights ``(batch, target_len, source_len)``."""
+        encoder_outputs, states = self.get_layer("encoder")(
+            source_tokens, training=False
+        )
+        _, weights = self.get_layer("decoder")(
+            decoder_tokens,
+            encoder_outputs,
+            source_tokens,
+            states,
+            training=False,
+            return_attention=True,
+        )
+        return weights
+
+    def get_config(self) -> dict:
+        return {
+            "name": self.name,
+            "trainable": self.trainable,
+            "source_vocabulary_size": self.source_vocabulary_size,
+            "target_vocabulary_size": self.target_vocabulary_size,
+            "embedding_dim": self.embedding_dim,
+            "units": self.units,
+            "num_layers": self.num_layers,
+            "cell_type": self.cell_type,
+            "attention": self.attention,
+            "dropout": self.dropout,
+        }
+
+    @classmethod
+    def from_config(cls, config: dict) -> Seq2Seq:
+        return cls(**config)

@@ -1,0 +1,50 @@
+"""Compiled batch decoding for ``Seq2Seq`` models with any sampler."""
+
+from __future__ import annotations
+
+import numpy as np
+from keras import ops
+
+from rnn_pipeline.backend import compile_function
+from rnn_pipeline.models.seq2seq import Seq2Seq
+from rnn_pipeline.samplers import Sampler
+from rnn_pipeline.text.specials import EOS, GO
+
+
+class Seq2SeqGenerator:
+    """Encodes a batch of sources once and decodes it with ``sampler``.
+
+    The whole loop is one compiled function carrying the recurrent state; it is never
+    ``model.predict`` per token.
+
+    Args:
+        model: A trained ``Seq2Seq``.
+        sampler: Chooses each next token.
+        max_length: Most tokens generated per reply (EOS included).
+    """
+
+    def __init__(self, model: Seq2Seq, sampler: Sampler, max_length: int) -> None:
+        if max_length < 1:
+            raise ValueError(f"max_length must be >= 1, got {max_length}")
+        self.model = model
+        self.sampler = sampler
+        self.max_length = max_length
+        self._generate = compile_function(self._generate_tokens)
+
+    def _generate_tokens(self, source_tokens):
+        state = self.model.encode(source_tokens)
+        start = ops.full((ops.shape(source_tokens)[0],), GO, dtype="int32")
+        tokens, _ = self.sampler(
+            self.model.next, start, state, self.max_length, end_token=EOS
+        )
+        return tokens
+
+    def __call__(self, source_tokens: np.ndarray) -> np.ndarray:
+        """Decode ``(batch, source_len)`` int ids into ``(batch, max_length)`` ids."""
+        source_tokens = np.asarray(source_tokens, dtype="int32")
+        if source_tokens.ndim != 2 or source_tokens.shape[1] == 0:
+            raise ValueError(
+                "expected source ids of shape (batch, length>0), "
+                f"got {source_tokens.shape}"
+            )
+        return np.asarray(ops.convert_to_numpy(self._generate(source_tokens)))

@@ -1,0 +1,18 @@
+"""Project pipelines."""
+
+from __future__ import annotations
+
+from kedro.framework.project import find_pipelines
+from kedro.pipeline import Pipeline
+
+# Templates are instantiated under namespaces by other pipelines, not run alone.
+TEMPLATES = ("seq2seq",)
+
+
+def register_pipelines() -> dict[str, Pipeline]:
+    """Register the project's pipelines; ``__default__`` is the chatbot."""
+    pipelines = find_pipelines(raise_errors=True)
+    for template in TEMPLATES:
+        pipelines.pop(template, None)
+    pipelines["__default__"] = pipelines["chatbot"]
+    return pipelines

@@ -1,0 +1,62 @@
+"""Chatbot-specific nodes: reading dialogues and pairing their turns."""
+
+from __future__ import annotations
+
+import logging
+
+import pandas as pd
+
+from rnn_pipeline.pipelines.seq2seq.nodes import cleaning_rules
+from rnn_pipeline.text.cleaning import clean_pairs, make_pairs
+from rnn_pipeline.text.conv import parse_conv
+
+logger = logging.getLogger(__name__)
+
+
+def parse_conversations(raw_corpus: dict) -> tuple[pd.DataFrame, dict]:
+    """Parse the ``.conv`` corpus into one row per turn.
+
+    Returns:
+        Turns (``conversation``, ``turn``, ``text``) and the parse report (where the
+        corpus came from, counts, dropped lines).
+    """
+    conversations, report = parse_conv(raw_corpus["text"], raw_corpus["source"])
+    ids, turns, texts = [], [], []
+    for conversation_id, conversation in enumerate(conversations):
+        ids.extend([conversation_id] * len(conversation))
+        turns.extend(range(len(conversation)))
+        texts.extend(conversation)
+    logger.info(
+        "Read %d conversations, %d turns from %s",
+        report.conversations,
+        report.turns,
+        raw_corpus["source"],
+    )
+    frame = pd.DataFrame({"conversation": ids, "turn": turns, "text": texts})
+    frame["text"] = frame["text"].astype("string")
+    return frame, {"source": raw_corpus["source"], **report.as_dict()}
+
+
+def pair_conversations(
+    conversations: pd.DataFrame, cleaning_options: dict, bucket_options: dict
+) -> tuple[pd.DataFrame, dict]:
+    """Pair turns (``consecutive`` or ``two_turn``) and clean the pairs.
+
+    Returns:
+        Clean ``source``/``target`` pairs and a report of what was dropped and why.
+    """
+    rules = cleaning_rules(cleaning_options, bucket_options)
+    grouped = conversations.sort_values(["conversation", "turn"]).groupby(
+        "conversation", sort=True
+    )["text"]
+    turns = [list(texts) for _, texts in grouped]
+    pairs = make_pairs(turns, rules.pairing)
+    clean, dropped = clean_pairs(pairs, rules)
+    report = {
+        "pairing": rules.pairing,
+        "pairs_before_cleaning": len(pairs),
+        "pairs_kept": len(clean),
+        "dropped": dropped,
+    }
+    logger.info("Cleaning kept %d of %d pairs; dropped %s", len(clean), len(pairs), dropped)
+    return clean, report

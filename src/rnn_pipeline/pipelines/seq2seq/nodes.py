@@ -1,0 +1,259 @@
+"""Nodes of the seq2seq template: thin adapters over ``rnn_pipeline`` library code."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import keras
+import numpy as np
+import pandas as pd
+
+from rnn_pipeline.backend import describe_devices
+from rnn_pipeline.chat import Responder
+from rnn_pipeline.models import Seq2Seq
+from rnn_pipeline.pipelines.seq2seq.options import (
+    BucketOptions,
+    CleaningOptions,
+    EvaluationOptions,
+    ModelOptions,
+    SplitOptions,
+    TrainingOptions,
+    VocabOptions,
+    parse,
+)
+from rnn_pipeline.text.buckets import assign_buckets, bucket_name
+from rnn_pipeline.text.cleaning import CleaningRules
+from rnn_pipeline.text.errors import CorpusError
+from rnn_pipeline.text.specials import EOS
+from rnn_pipeline.text.split import split_frame
+from rnn_pipeline.text.vocab import PairVocabulary, build_vocab
+from rnn_pipeline.training.batching import frame_to_arrays, make_seq2seq_dataset
+from rnn_pipeline.training.evaluation import evaluate_by_bucket
+from rnn_pipeline.training.fit import FitOptions, compile_model, fingerprint, fit_with_resume
+
+logger = logging.getLogger(__name__)
+
+
+def split_pairs(
+    pairs: pd.DataFrame, split_options: dict
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split pairs 80/20 (``test_fraction``) into train and test, reproducibly."""
+    options = parse(SplitOptions, split_options)
+    train, test = split_frame(pairs, options.test_fraction, options.seed)
+    logger.info("Split %d pairs into %d train / %d test", len(pairs), len(train), len(test))
+    return train, test
+
+
+def build_vocabulary(train_pairs: pd.DataFrame, vocab_options: dict) -> dict:
+    """Character vocabulary (or source and target ones) from the training split."""
+    options = parse(VocabOptions, vocab_options)
+    if options.shared:
+        texts = pd.concat([train_pairs["source"], train_pairs["target"]])
+        vocabulary = PairVocabulary(build_vocab(texts, options.min_count, options.max_size))
+    else:
+        vocabulary = PairVocabulary(
+            build_vocab(train_pairs["source"], options.min_count, options.max_size),
+            build_vocab(train_pairs["target"], options.min_count, options.max_size),
+        )
+    logger.info(
+        "Vocabulary: %d source / %d target tokens (shared=%s)",
+        len(vocabulary.source),
+        len(vocabulary.target),
+        vocabulary.shared,
+    )
+    return vocabulary.to_dict()
+
+
+def vectorize_pairs(pairs: pd.DataFrame, vocabulary: dict) -> pd.DataFrame:
+    """Token ids of each pair; targets end with EOS. Unknown characters become UNK."""
+    vocab = PairVocabulary.from_dict(vocabulary)
+    source_ids = [vocab.source.encode(text) for text in pairs["source"]]
+    target_ids = [vocab.target.encode(text) + [EOS] for text in pairs["target"]]
+    return pd.DataFrame({"source_ids": source_ids, "target_ids": target_ids})
+
+
+def bucket_pairs(
+    train_ids: pd.DataFrame, test_ids: pd.DataFrame, bucket_options: dict
+) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """Put each pair in the smallest bucket that fits and report bucket sizes.
+
+    Raises:
+        CorpusError: If a pair fits no bucket (cleaning should have dropped it).
+    """
+    options = parse(BucketOptions, bucket_options)
+    report: dict = {"buckets": [list(b) for b in options.buckets]}
+    bucketed = []
+    for split, frame in (("train", train_ids), ("test", test_ids)):
+        index = assign_buckets(
+            frame["source_ids"].map(len).to_numpy(),
+            frame["target_ids"].map(len).to_numpy(),
+            options.buckets,
+        )
+        if (index < 0).any():
+            row = int(np.flatnonzero(index < 0)[0])
+            raise CorpusError(
+                f"{split} pair {row} fits no bucket of {options.buckets}: "
+                "the cleaning step must drop pairs longer than the largest bucket"
+            )
+        counts = np.bincount(index, minlength=len(options.buckets))
+        report[split] = {bucket_name(b): int(n) for b, n in zip(options.buckets, counts)}
+        bucketed.append(frame.assign(bucket=index))
+        logger.info("%s pairs per bucket: %s", split, report[split])
+    return bucketed[0], bucketed[1], report
+
+
+def train_seq2seq(
+    train_buckets: pd.DataFrame,
+    vocabulary: dict,
+    model_options: dict,
+    training_options: dict,
+    bucket_options: dict,
+) -> tuple[keras.Model, dict]:
+    """Train the attention seq2seq model, resuming from a checkpoint if one exists.
+
+    A share of the training split (``validation_fraction``) is held out for the
+    validation loss that drives learning-rate decay; the test split stays unseen.
+
+    Returns:
+        The trained model and its per-epoch history in kedro-mlflow's format.
+    """
+    model_opts = parse(ModelOptions, model_options)
+    options = parse(TrainingOptions, training_options)
+    buckets = parse(BucketOptions, bucket_options)
+    vocab = PairVocabulary.from_dict(vocabulary)
+    keras.utils.set_random_seed(options.seed)
+    logger.info("Training on %s", describe_devices())
+    train, validation = split_frame(
+        train_buckets, options.validation_fraction, options.seed
+    )
+    arrays = {
+        name: frame_to_arrays(frame, buckets.max_source_len, buckets.max_target_len)
+        for name, frame in (("train", train), ("validation", validation))
+    }
+    datasets = {
+        name: make_seq2seq_dataset(
+            *arrays[name],
+            batch_size=options.batch_size,
+            shuffle=name == "train",
+            seed=options.seed,
+            length_step=options.length_step,
+        )
+        for name in arrays
+    }
+    model = Seq2Seq(
+        len(vocab.source), len(vocab.target), name="seq2seq", **model_opts.model_dump()
+    )
+    fit_options = FitOptions(
+        **options.model_dump(
+            include={
+                "epochs", "learning_rate", "clipnorm", "lr_decay_factor",
+                "lr_patience", "min_learning_rate", "verbose",
+            }
+        )
+    )
+    compile_model(model, fit_options)
+    run_key = fingerprint(
+        vocabulary,
+        model_opts.model_dump(),
+        options.model_dump(exclude={"epochs", "verbose"}),
+        *arrays["train"],
+    )
+    history = fit_with_resume(
+        model,
+        datasets["train"],
+        datasets["validation"],
+        fit_options,
+        Path(options.checkpoint_dir) / run_key,
+    )
+    return model, _history_metrics(history)
+
+
+def _history_metrics(history: dict[str, list[float]]) -> dict:
+    names = {"loss": "train_loss", "token_accuracy": "train_token_accuracy"}
+    return {
+        names.get(key, key): [{"value": v, "step": i} for i, v in enumerate(values)]
+        for key, values in history.items()
+    }
+
+
+def evaluate_seq2seq(
+    model: keras.Model,
+    test_buckets: pd.DataFrame,
+    evaluation_options: dict,
+    bucket_options: dict,
+) -> tuple[dict, dict]:
+    """Loss, perplexity and token accuracy per bucket on the test split.
+
+    Returns:
+        MLflow metrics (``test_loss_<bucket>``, ``test_perplexity_<bucket>``, ...) and
+        the full evaluation report.
+    """
+    options = parse(EvaluationOptions, evaluation_options)
+    buckets = parse(BucketOptions, bucket_options)
+    sources, targets, bucket_ids = frame_to_arrays(
+        test_buckets, buckets.max_source_len, buckets.max_target_len
+    )
+    names = [bucket_name(b) for b in buckets.buckets]
+    results = evaluate_by_bucket(
+        model, sources, targets, bucket_ids, names, options.batch_size
+    )
+    metrics = {}
+    for name, values in results.items():
+        for metric, key in (
+            ("loss", "loss"),
+            ("perplexity", "perplexity"),
+            ("token_accuracy", "accuracy"),
+        ):
+            metrics[f"test_{metric}_{name}"] = {"value": values[key], "step": 0}
+        logger.info(
+            "Bucket %s: %d pairs, loss %.3f, perplexity %.1f, token accuracy %.3f",
+            name,
+            values["pairs"],
+            values["loss"],
+            values["perplexity"],
+            values["accuracy"],
+        )
+    return metrics, {"buckets": results}
+
+
+def reply_to_prompts(
+    model: keras.Model,
+    vocabulary: dict,
+    evaluation_options: dict,
+    cleaning_options: dict,
+    bucket_options: dict,
+) -> dict:
+    """The model's replies to the fixed list of prompts, as a report."""
+    options = parse(EvaluationOptions, evaluation_options)
+    buckets = parse(BucketOptions, bucket_options)
+    responder = Responder(
+        model,
+        PairVocabulary.from_dict(vocabulary),
+        cleaning_rules(cleaning_options, bucket_options),
+        buckets.max_source_len,
+        options.max_reply_length,
+        options.sampler,
+        options.sampler_options,
+    )
+    replies = responder.reply(options.prompts)
+    for reply in replies:
+        logger.info("ask > %s | answer > %s", reply.prompt, reply.reply or reply.message)
+    return {
+        "sampler": options.sampler,
+        "replies": [
+            {"prompt": r.prompt, "reply": r.reply, "message": r.message}
+            for r in replies
+        ],
+    }
+
+
+def cleaning_rules(cleaning_options: dict, bucket_options: dict) -> CleaningRules:
+    """Cleaning rules from the parameter groups (lengths come from the buckets)."""
+    cleaning = parse(CleaningOptions, cleaning_options)
+    buckets = parse(BucketOptions, bucket_options)
+    return CleaningRules(
+        **cleaning.model_dump(),
+        max_source_len=buckets.max_source_len,
+        max_target_len=buckets.max_target_len,
+    )

@@ -1,0 +1,96 @@
+"""Parameter groups of the seq2seq pipeline, validated once at the edge.
+
+Unknown keys are errors, so a typo in YAML fails the run instead of falling back to a
+default silently.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from rnn_pipeline.text.buckets import validate_buckets
+
+
+class Options(BaseModel):
+    """Base of every parameter group: strict keys, immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CleaningOptions(Options):
+    pairing: Literal["consecutive", "two_turn"] = "consecutive"
+    fullwidth_punctuation: bool = True
+    space_to_comma: bool = True
+    chinese_only: bool = True
+    min_chars: int = Field(2, ge=1)
+    dedupe: bool = True
+
+
+class SplitOptions(Options):
+    test_fraction: float = Field(0.2, gt=0, lt=1)
+    seed: int = 42
+
+
+class VocabOptions(Options):
+    min_count: int = Field(1, ge=1)
+    max_size: int | None = Field(None, gt=4)
+    shared: bool = True
+
+
+class BucketOptions(Options):
+    buckets: list[tuple[int, int]] = [(10, 15), (20, 25), (40, 50), (80, 100)]
+
+    @field_validator("buckets")
+    @classmethod
+    def _buckets_grow(cls, value: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        return validate_buckets(value)
+
+    @property
+    def max_source_len(self) -> int:
+        return self.buckets[-1][0]
+
+    @property
+    def max_target_len(self) -> int:
+        return self.buckets[-1][1]
+
+
+class ModelOptions(Options):
+    embedding_dim: int = Field(128, ge=1)
+    units: int = Field(256, ge=1)
+    num_layers: int = Field(3, ge=1)
+    cell_type: Literal["lstm", "gru", "simple_rnn"] = "lstm"
+    attention: Literal["bahdanau", "luong"] = "luong"
+    dropout: float = Field(0.2, ge=0, lt=1)
+
+
+class TrainingOptions(Options):
+    epochs: int = Field(10, ge=1)
+    batch_size: int = Field(64, ge=1)
+    learning_rate: float = Field(1e-3, gt=0)
+    clipnorm: float = Field(5.0, gt=0)
+    lr_decay_factor: float = Field(0.5, gt=0, lt=1)
+    lr_patience: int = Field(1, ge=0)
+    min_learning_rate: float = Field(1e-5, ge=0)
+    validation_fraction: float = Field(0.1, gt=0, lt=1)
+    length_step: int = Field(4, ge=0)
+    seed: int = 42
+    checkpoint_dir: str = "data/06_models/checkpoints"
+    verbose: Literal["auto", 0, 1, 2] = "auto"
+
+
+class EvaluationOptions(Options):
+    batch_size: int = Field(128, ge=1)
+    max_reply_length: int = Field(30, ge=1)
+    sampler: Literal["greedy", "temperature", "top_k", "top_p"] = "greedy"
+    sampler_options: dict[str, Any] = {}
+    prompts: list[str] = []
+
+
+def parse(options_type: type[Options], values: dict | None) -> Any:
+    """Validate one parameter group, naming the group in the error."""
+    try:
+        return options_type.model_validate(values or {})
+    except Exception as exc:  # pydantic's ValidationError, re-raised readably
+        raise ValueError(f"invalid {options_type.__name__}: {exc}") from exc

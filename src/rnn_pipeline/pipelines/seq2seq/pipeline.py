@@ -1,0 +1,78 @@
+"""The seq2seq template pipeline (un-namespaced; instantiated by chatbot)."""
+
+from kedro.pipeline import Node, Pipeline
+
+from rnn_pipeline.pipelines.seq2seq import nodes
+
+
+def create_pipeline(**kwargs) -> Pipeline:
+    """split -> vocab -> vectorize -> bucket -> train -> evaluate, from ``pairs``."""
+    return Pipeline(
+        [
+            Node(
+                nodes.split_pairs,
+                ["pairs", "params:split_options"],
+                ["train_pairs", "test_pairs"],
+                name="split_pairs_node",
+            ),
+            Node(
+                nodes.build_vocabulary,
+                ["train_pairs", "params:vocab_options"],
+                "vocab",
+                name="build_vocabulary_node",
+            ),
+            Node(
+                nodes.vectorize_pairs,
+                ["train_pairs", "vocab"],
+                "train_ids",
+                name="vectorize_train_node",
+            ),
+            Node(
+                nodes.vectorize_pairs,
+                ["test_pairs", "vocab"],
+                "test_ids",
+                name="vectorize_test_node",
+            ),
+            Node(
+                nodes.bucket_pairs,
+                ["train_ids", "test_ids", "params:bucket_options"],
+                ["train_buckets", "test_buckets", "bucket_report"],
+                name="bucket_pairs_node",
+            ),
+            Node(
+                nodes.train_seq2seq,
+                [
+                    "train_buckets",
+                    "vocab",
+                    "params:model_options",
+                    "params:training_options",
+                    "params:bucket_options",
+                ],
+                ["model", "train_history"],
+                name="train_seq2seq_node",
+            ),
+            Node(
+                nodes.evaluate_seq2seq,
+                [
+                    "model",
+                    "test_buckets",
+                    "params:evaluation_options",
+                    "params:bucket_options",
+                ],
+                ["test_metrics", "evaluation_report"],
+                name="evaluate_seq2seq_node",
+            ),
+            Node(
+                nodes.reply_to_prompts,
+                [
+                    "model",
+                    "vocab",
+                    "params:evaluation_options",
+                    "params:cleaning_options",
+                    "params:bucket_options",
+                ],
+                "replies",
+                name="reply_to_prompts_node",
+            ),
+        ]
+    )

@@ -1,0 +1,36 @@
+"""Top-p (nucleus) sampling: draw among the smallest set holding mass ``p``."""
+
+import keras
+from keras import ops
+
+from rnn_pipeline.samplers.sampler import Sampler
+
+
+class TopPSampler(Sampler):
+    """Keeps the most probable tokens whose cumulative probability reaches ``p``.
+
+    Args:
+        p: Probability mass to keep, in (0, 1].
+        **kwargs: ``temperature`` and ``seed`` of ``Sampler``.
+    """
+
+    def __init__(self, p: float = 0.9, **kwargs) -> None:
+        super().__init__(**kwargs)
+        if not 0.0 < p <= 1.0:
+            raise ValueError(f"p must be in (0, 1], got {p}")
+        self.p = p
+
+    def get_next_token(self, probabilities):
+        vocabulary_size = probabilities.shape[-1]
+        sorted_probabilities, sorted_indices = ops.top_k(
+            probabilities, k=vocabulary_size, sorted=True
+        )
+        cumulative = ops.cumsum(sorted_probabilities, axis=-1)
+        # Keep a token if the mass before it is still below p (the first always is).
+        keep = (cumulative - sorted_probabilities) < self.p
+        logits = ops.where(keep, ops.log(sorted_probabilities + 1e-12), -1e9)
+        choice = keras.random.categorical(logits, 1, seed=self._seed_generator)
+        return ops.squeeze(ops.take_along_axis(sorted_indices, choice, axis=-1), -1)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "p": self.p}

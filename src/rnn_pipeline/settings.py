@@ -1,0 +1,10 @@
+"""Project settings (Kedro defaults except where noted)."""
+
+CONFIG_LOADER_ARGS = {
+    "base_env": "base",
+    "default_run_env": "local",
+}
+
+from rnn_pipeline.hooks import MlflowArtifactHook  # noqa: E402
+
+HOOKS = (MlflowArtifactHook(),)

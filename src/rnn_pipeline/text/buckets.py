@@ -1,0 +1,54 @@
+"""Length buckets: each pair goes to the smallest bucket that fits it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+
+def validate_buckets(buckets: Sequence[Sequence[int]]) -> list[tuple[int, int]]:
+    """Check that buckets are (source, target) sizes growing in both dimensions.
+
+    Raises:
+        ValueError: If a bucket is not a pair of positive ints or sizes do not grow.
+    """
+    checked: list[tuple[int, int]] = []
+    for bucket in buckets:
+        if (
+            len(bucket) != 2
+            or not all(isinstance(size, int) and size > 0 for size in bucket)
+        ):
+            raise ValueError(
+                f"each bucket must be a pair of positive ints, got {bucket!r}"
+            )
+        checked.append((bucket[0], bucket[1]))
+    if not checked:
+        raise ValueError("at least one bucket is needed, got none")
+    for (s0, t0), (s1, t1) in zip(checked, checked[1:]):
+        if s1 <= s0 or t1 <= t0:
+            raise ValueError(f"bucket sizes must grow, got {checked!r}")
+    return checked
+
+
+def assign_buckets(
+    source_lengths: np.ndarray,
+    target_lengths: np.ndarray,
+    buckets: Sequence[tuple[int, int]],
+) -> np.ndarray:
+    """Index of the smallest bucket that holds each pair, or -1 if none does.
+
+    Because bucket sizes grow in both dimensions, the answer is the larger of the two
+    per-dimension searches, which keeps this vectorised.
+    """
+    source_sizes = np.array([s for s, _ in buckets])
+    target_sizes = np.array([t for _, t in buckets])
+    by_source = np.searchsorted(source_sizes, np.asarray(source_lengths), side="left")
+    by_target = np.searchsorted(target_sizes, np.asarray(target_lengths), side="left")
+    index = np.maximum(by_source, by_target)
+    return np.where(index < len(buckets), index, -1)
+
+
+def bucket_name(bucket: tuple[int, int]) -> str:
+    """A stable metric-friendly name such as ``10x15``."""
+    return f"{bucket[0]}x{bucket[1]}"

@@ -1,0 +1,173 @@
+"""Turning conversations into clean (source, target) pairs.
+
+Every rule is a parameter, and every pair removed is counted under a reason so the
+cleaning report says where the data went.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+import pandas as pd
+
+from rnn_pipeline.text.errors import CorpusError
+
+PAIRING_MODES = ("consecutive", "two_turn")
+
+# ASCII punctuation that Chinese subtitles mix with its full-width forms.
+_FULLWIDTH = str.maketrans(
+    {
+        "?": "？",
+        ",": "，",
+        "!": "！",
+        ":": "：",
+        ";": "；",
+        "(": "（",
+        ")": "）",
+    }
+)
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_PUNCT = "，。！？：；、“”‘’（）《》〈〉【】…—～·「」『』"
+_CHINESE_ONLY = re.compile(f"[{_CJK}{_CJK_PUNCT}]+")
+_SPACES = re.compile(r"\s+")
+_SPACE_BETWEEN_CJK = re.compile(f"(?<=[{_CJK}]) (?=[{_CJK}])")
+_ELLIPSIS = re.compile(r"\.{2,}|。{2,}")
+_SPACE_AROUND_CJK_PUNCT = re.compile(f" ?([{_CJK_PUNCT}]) ?")
+
+
+@dataclass(frozen=True)
+class CleaningRules:
+    """How utterances are normalised and which pairs are kept.
+
+    Attributes:
+        pairing: ``consecutive`` pairs every turn with the next one; ``two_turn`` keeps
+            only conversations of exactly two turns (the seed's rule).
+        fullwidth_punctuation: Map ASCII ``? , ! : ; ( )`` to their CJK forms.
+        space_to_comma: A space between two CJK characters (a subtitle pause) becomes
+            ``，``.
+        chinese_only: Keep only utterances made of CJK characters and Chinese
+            punctuation.
+        min_chars: Shortest utterance kept, in characters.
+        max_source_len: Longest source kept (the largest bucket's source size).
+        max_target_len: Longest target kept, counting the EOS the target gets.
+        dedupe: Drop repeated (source, target) pairs, keeping the first.
+    """
+
+    pairing: str = "consecutive"
+    fullwidth_punctuation: bool = True
+    space_to_comma: bool = True
+    chinese_only: bool = True
+    min_chars: int = 2
+    max_source_len: int = 80
+    max_target_len: int = 100
+    dedupe: bool = True
+
+    def __post_init__(self) -> None:
+        if self.pairing not in PAIRING_MODES:
+            raise ValueError(
+                f"pairing must be one of {PAIRING_MODES}, got {self.pairing!r}"
+            )
+        if self.min_chars < 1:
+            raise ValueError(f"min_chars must be >= 1, got {self.min_chars}")
+
+
+def normalize_utterance(text: str, rules: CleaningRules) -> str:
+    """Normalise whitespace and punctuation of one utterance."""
+    text = _SPACES.sub(" ", text).strip()
+    text = _ELLIPSIS.sub("…", text)
+    if rules.fullwidth_punctuation:
+        text = text.translate(_FULLWIDTH)
+    if rules.space_to_comma:
+        text = _SPACE_BETWEEN_CJK.sub("，", text)
+    # Full-width punctuation carries its own spacing.
+    return _SPACE_AROUND_CJK_PUNCT.sub(r"\1", text)
+
+
+def is_chinese_only(text: str) -> bool:
+    """True when every character is a CJK character or Chinese punctuation."""
+    return _CHINESE_ONLY.fullmatch(text) is not None
+
+
+def make_pairs(conversations: list[list[str]], pairing: str) -> pd.DataFrame:
+    """Pair turns of conversations into a ``source``/``target`` frame.
+
+    Args:
+        conversations: Lists of utterances.
+        pairing: ``consecutive`` (turn i -> turn i+1) or ``two_turn``.
+
+    Returns:
+        A frame with ``source`` and ``target`` string columns.
+    """
+    if pairing not in PAIRING_MODES:
+        raise ValueError(f"pairing must be one of {PAIRING_MODES}, got {pairing!r}")
+    sources: list[str] = []
+    targets: list[str] = []
+    for turns in conversations:
+        if pairing == "two_turn" and len(turns) != 2:
+            continue
+        sources.extend(turns[:-1])
+        targets.extend(turns[1:])
+    return pd.DataFrame({"source": sources, "target": targets}, dtype="string")
+
+
+def clean_pairs(
+    pairs: pd.DataFrame, rules: CleaningRules
+) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Normalise, filter, length-limit and dedupe pairs.
+
+    Runs in linear time: each pair is visited once and duplicates are found through a
+    set of seen pairs.
+
+    Args:
+        pairs: A frame with ``source`` and ``target`` columns.
+        rules: The cleaning rules.
+
+    Returns:
+        The kept pairs (index reset) and the number dropped for each reason.
+
+    Raises:
+        CorpusError: If the columns are missing, or nothing is left after cleaning
+            (a model trained on nothing would be silently useless).
+    """
+    missing = {"source", "target"} - set(pairs.columns)
+    if missing:
+        raise CorpusError(
+            f"expected columns 'source' and 'target', got {list(pairs.columns)}"
+        )
+    dropped: Counter[str] = Counter()
+    seen: set[tuple[str, str]] = set()
+    kept_sources: list[str] = []
+    kept_targets: list[str] = []
+    for source, target in zip(pairs["source"].tolist(), pairs["target"].tolist()):
+        source = normalize_utterance(source or "", rules)
+        target = normalize_utterance(target or "", rules)
+        if len(source) < rules.min_chars or len(target) < rules.min_chars:
+            dropped["too_short"] += 1
+        elif rules.chinese_only and not (
+            is_chinese_only(source) and is_chinese_only(target)
+        ):
+            dropped["not_chinese"] += 1
+        elif (
+            len(source) > rules.max_source_len
+            or len(target) + 1 > rules.max_target_len
+        ):
+            dropped["too_long"] += 1
+        elif rules.dedupe and (source, target) in seen:
+            dropped["duplicate"] += 1
+        else:
+            if rules.dedupe:
+                seen.add((source, target))
+            kept_sources.append(source)
+            kept_targets.append(target)
+    if not kept_sources:
+        raise CorpusError(
+            f"no pair is left after cleaning {len(pairs)} pairs "
+            f"(dropped: {dict(dropped)}); loosen the cleaning options "
+            "(chinese_only, min_chars) or check the corpus"
+        )
+    kept = pd.DataFrame(
+        {"source": kept_sources, "target": kept_targets}, dtype="string"
+    )
+    return kept, dict(dropped)

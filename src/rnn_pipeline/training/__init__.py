@@ -1,0 +1,1 @@
+"""Training: batching, the fit loop with checkpoint/resume, and evaluation helpers."""

@@ -1,0 +1,29 @@
+"""Shared test set-up: no telemetry, quiet TensorFlow, small fixtures."""
+
+import os
+
+os.environ.setdefault("KEDRO_DISABLE_TELEMETRY", "true")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+
+import pytest  # noqa: E402
+
+SAMPLE_CONV = (
+    "E\r\n"
+    "M 你好\r\n"
+    "M 你好，很高兴认识你\r\n"
+    "M 我也是\r\n"
+    "\n"
+    "E\n"
+    "M 你叫什么名字?\n"
+    "M 我叫小明\n"
+    "E\n"
+    "M 今天天气怎么样\n"
+    "M 今天  天气很好\n"
+)
+
+
+@pytest.fixture
+def sample_conv() -> str:
+    return SAMPLE_CONV

@@ -1,0 +1,108 @@
+"""Samplers are tested without a model: a fake ``next`` with known preferences."""
+
+import numpy as np
+import pytest
+from keras import ops
+
+from rnn_pipeline import samplers
+
+VOCAB = list("_GEabcd")  # 0 PAD, 1 GO, 2 EOS, then letters
+EOS = 2
+
+
+def scripted_next(script: str, vocab_size: int = len(VOCAB)):
+    """A fake model that prefers the script's characters, then EOS."""
+    preferred = [VOCAB.index(c) for c in script] + [EOS]
+
+    def next_fn(tokens, state):
+        step = state
+        index = ops.take(ops.convert_to_tensor(preferred), ops.minimum(step, len(preferred) - 1))
+        logits = ops.one_hot(index, vocab_size) * 10.0
+        logits = ops.repeat(ops.expand_dims(logits, 0), ops.shape(tokens)[0], axis=0)
+        return logits, step + 1
+
+    return next_fn
+
+
+def decode(tokens):
+    out = []
+    for t in tokens:
+        if t == EOS:
+            break
+        out.append(VOCAB[t])
+    return "".join(out)
+
+
+def run(sampler, script="abca", batch=2, max_length=8):
+    tokens, _ = sampler(
+        scripted_next(script),
+        np.ones(batch, "int32"),
+        ops.convert_to_tensor(0),
+        max_length,
+        end_token=EOS,
+    )
+    return [decode(row) for row in np.asarray(tokens)]
+
+
+@pytest.mark.parametrize("name", ["greedy", "top_k", "top_p", "temperature"])
+def test_a_confident_model_gives_its_string_with_any_sampler(name):
+    options = {"seed": 1}
+    if name == "top_p":
+        options["p"] = 0.5
+    assert run(samplers.get(name, **options)) == ["abca", "abca"]
+
+
+def test_generation_stops_at_the_limit_without_eos():
+    assert run(samplers.get("greedy"), script="abcdabcdabcd", max_length=5) == ["abcda"] * 2
+
+
+def flat_next(tokens, state):
+    # Uniform over the 4 letters a-d; PAD/GO/EOS impossible.
+    logits = np.full((1, len(VOCAB)), -1e9, "float32")
+    logits[0, 3:] = 0.0
+    return ops.repeat(ops.convert_to_tensor(logits), ops.shape(tokens)[0], axis=0), state
+
+
+def sample_letters(sampler, n=400):
+    tokens, _ = sampler(flat_next, np.ones(n, "int32"), ops.convert_to_tensor(0), 1)
+    return np.asarray(tokens)[:, 0]
+
+
+def test_top_k_draws_only_among_the_k_best():
+    skewed = np.log(np.array([1e-9, 1e-9, 1e-9, 0.5, 0.3, 0.15, 0.05], "float32"))
+
+    def next_fn(tokens, state):
+        return ops.repeat(ops.convert_to_tensor(skewed[None]), ops.shape(tokens)[0], 0), state
+
+    tokens, _ = samplers.get("top_k", k=2, seed=0)(
+        next_fn, np.ones(500, "int32"), ops.convert_to_tensor(0), 1
+    )
+    assert set(np.asarray(tokens)[:, 0].tolist()) == {3, 4}
+
+
+def test_top_p_keeps_the_smallest_set_reaching_p():
+    skewed = np.log(np.array([1e-9, 1e-9, 1e-9, 0.5, 0.3, 0.15, 0.05], "float32"))
+
+    def next_fn(tokens, state):
+        return ops.repeat(ops.convert_to_tensor(skewed[None]), ops.shape(tokens)[0], 0), state
+
+    tokens, _ = samplers.get("top_p", p=0.75, seed=0)(
+        next_fn, np.ones(500, "int32"), ops.convert_to_tensor(0), 1
+    )
+    assert set(np.asarray(tokens)[:, 0].tolist()) == {3, 4}
+
+
+def test_random_sampling_covers_a_flat_distribution():
+    drawn = sample_letters(samplers.get("temperature", seed=0))
+    assert set(drawn.tolist()) == {3, 4, 5, 6}
+
+
+def test_unknown_sampler_and_bad_arguments_are_rejected():
+    with pytest.raises(ValueError, match="got 'beam9'"):
+        samplers.get("beam9")
+    with pytest.raises(ValueError, match="temperature must be > 0"):
+        samplers.get("greedy", temperature=0)
+    with pytest.raises(ValueError, match="k must be >= 1"):
+        samplers.get("top_k", k=0)
+    with pytest.raises(ValueError, match=r"p must be in \(0, 1\]"):
+        samplers.get("top_p", p=0)

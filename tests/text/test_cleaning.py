@@ -1,0 +1,99 @@
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from rnn_pipeline.text.cleaning import (
+    CleaningRules,
+    clean_pairs,
+    is_chinese_only,
+    make_pairs,
+    normalize_utterance,
+)
+from rnn_pipeline.text.errors import CorpusError
+
+CONVERSATIONS = [["一", "二", "三"], ["四", "五"], ["六"]]
+
+
+def test_consecutive_pairs_every_turn_with_the_next():
+    pairs = make_pairs(CONVERSATIONS, "consecutive")
+    assert list(zip(pairs.source, pairs.target)) == [("一", "二"), ("二", "三"), ("四", "五")]
+
+
+def test_two_turn_keeps_only_two_turn_conversations():
+    pairs = make_pairs(CONVERSATIONS, "two_turn")
+    assert list(zip(pairs.source, pairs.target)) == [("四", "五")]
+
+
+def test_unknown_pairing_is_rejected_with_what_came_in():
+    with pytest.raises(ValueError, match="got 'triples'"):
+        make_pairs(CONVERSATIONS, "triples")
+
+
+def test_normalisation_maps_ascii_punctuation_and_subtitle_spaces():
+    rules = CleaningRules()
+    assert normalize_utterance("  你好?  我是  小明!! ", rules) == "你好？我是，小明！！"
+    assert normalize_utterance("等等...", rules) == "等等…"
+
+
+def test_chinese_only_filter():
+    assert is_chinese_only("你好，世界！")
+    assert not is_chinese_only("你好 Sawyer")
+    assert not is_chinese_only("123")
+
+
+def frame(rows):
+    return pd.DataFrame(rows, columns=["source", "target"], dtype="string")
+
+
+def test_cleaning_counts_every_drop_reason():
+    rules = CleaningRules(max_source_len=5, max_target_len=6)
+    pairs = frame(
+        [
+            ("你好", "你好啊"),
+            ("你好", "你好啊"),  # duplicate
+            ("好", "你好"),  # too short
+            ("hello", "你好"),  # not Chinese
+            ("你好你好你好", "好的"),  # source too long
+            ("你好", "好的好的好的"),  # target + EOS too long
+            ("再见", "再见了"),
+        ]
+    )
+    kept, dropped = clean_pairs(pairs, rules)
+    assert list(zip(kept.source, kept.target)) == [("你好", "你好啊"), ("再见", "再见了")]
+    assert dropped == {"duplicate": 1, "too_short": 1, "not_chinese": 1, "too_long": 2}
+
+
+def test_chinese_filter_can_be_switched_off():
+    kept, dropped = clean_pairs(
+        frame([("hello", "world")]), CleaningRules(chinese_only=False)
+    )
+    assert len(kept) == 1 and dropped == {}
+
+
+def test_a_corpus_that_cleans_to_nothing_is_an_error():
+    with pytest.raises(CorpusError, match="no pair is left after cleaning 1 pairs"):
+        clean_pairs(frame([("hello", "world")]), CleaningRules())
+
+
+def test_missing_columns_are_named():
+    with pytest.raises(CorpusError, match="expected columns 'source' and 'target'"):
+        clean_pairs(pd.DataFrame({"ask": ["你好"]}), CleaningRules())
+
+
+def test_dedupe_is_linear_on_a_large_corpus():
+    # 200k pairs with many repeats: a quadratic dedupe would not finish in time.
+    n = 200_000
+    pairs = frame([(f"你{i % 1000}", "好的") for i in range(n)])
+    kept, dropped = clean_pairs(pairs, CleaningRules(chinese_only=False))
+    assert len(kept) == 1000
+    assert dropped["duplicate"] == n - 1000
+
+
+@given(st.text(max_size=200), st.text(max_size=200))
+def test_cleaning_any_text_never_crashes(source, target):
+    try:
+        kept, dropped = clean_pairs(frame([(source, target)]), CleaningRules())
+    except CorpusError:
+        return
+    assert len(kept) == 1 and sum(dropped.values()) == 0
