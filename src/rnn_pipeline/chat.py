@@ -53,8 +53,9 @@ class Responder:
         )
         if got != expected:
             raise ValueError(
-                f"the vocabulary does not match the model: vocabulary sizes {expected}, "
-                f"model sizes {got}; re-run the pipeline so both come from one run"
+                "the vocabulary does not match the model: vocabulary sizes "
+                f"{expected}, model sizes {got}; re-run the pipeline so both come "
+                "from one run"
             )
         self.vocabulary = vocabulary
         self.rules = rules
@@ -66,7 +67,9 @@ class Responder:
     def reply(self, prompts: Sequence[str]) -> list[Reply]:
         """Answer a batch of prompts; prompts that cannot be answered get a message."""
         prepared = [
-            prepare_prompt(p, self.vocabulary.source, self.rules, self.max_source_length)
+            prepare_prompt(
+                p, self.vocabulary.source, self.rules, self.max_source_length
+            )
             for p in prompts
         ]
         answerable = [p for p in prepared if p.ids is not None]

@@ -59,7 +59,9 @@ def make_responder(namespace: str = "chatbot", env: str | None = None, **overrid
         return Responder(
             model,
             PairVocabulary.from_dict(vocabulary),
-            cleaning_rules(params.get("cleaning_options"), params.get("bucket_options")),
+            cleaning_rules(
+                params.get("cleaning_options"), params.get("bucket_options")
+            ),
             buckets.max_source_len,
             overrides.get("max_length") or evaluation.max_reply_length,
             overrides.get("sampler") or evaluation.sampler,

@@ -41,7 +41,9 @@ class MlflowArtifactHook:
             return
         path = saved_path(dataset)
         if path is None or not path.exists():
-            logger.warning("Not logging %s to MLflow: no file at %s", dataset_name, path)
+            logger.warning(
+                "Not logging %s to MLflow: no file at %s", dataset_name, path
+            )
             return
         mlflow.log_artifact(str(path), artifact_path=artifact_path)
 

@@ -45,7 +45,9 @@ def test_keras_file_loads_with_safe_mode_and_gives_the_same_outputs(tmp_path):
     model.save(path)
     loaded = keras.saving.load_model(path, safe_mode=True)
     assert isinstance(loaded, Seq2Seq)
-    np.testing.assert_allclose(loaded([source, decoder]), model([source, decoder]), atol=1e-6)
+    np.testing.assert_allclose(
+        loaded([source, decoder]), model([source, decoder]), atol=1e-6
+    )
 
 
 def test_step_decoding_matches_teacher_forcing():
@@ -64,7 +66,9 @@ def test_padding_does_not_change_the_encoding():
     source = np.array([[5, 6, 7]], dtype="int32")
     padded = np.array([[5, 6, 7, 0, 0, 0]], dtype="int32")
     decoder = np.array([[1, 4, 5]], dtype="int32")
-    np.testing.assert_allclose(model([source, decoder]), model([padded, decoder]), atol=1e-5)
+    np.testing.assert_allclose(
+        model([source, decoder]), model([padded, decoder]), atol=1e-5
+    )
 
 
 def reverse_task(n, rng):

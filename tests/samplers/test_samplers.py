@@ -16,7 +16,9 @@ def scripted_next(script: str, vocab_size: int = len(VOCAB)):
 
     def next_fn(tokens, state):
         step = state
-        index = ops.take(ops.convert_to_tensor(preferred), ops.minimum(step, len(preferred) - 1))
+        index = ops.take(
+            ops.convert_to_tensor(preferred), ops.minimum(step, len(preferred) - 1)
+        )
         logits = ops.one_hot(index, vocab_size) * 10.0
         logits = ops.repeat(ops.expand_dims(logits, 0), ops.shape(tokens)[0], axis=0)
         return logits, step + 1
@@ -53,14 +55,19 @@ def test_a_confident_model_gives_its_string_with_any_sampler(name):
 
 
 def test_generation_stops_at_the_limit_without_eos():
-    assert run(samplers.get("greedy"), script="abcdabcdabcd", max_length=5) == ["abcda"] * 2
+    assert (
+        run(samplers.get("greedy"), script="abcdabcdabcd", max_length=5)
+        == ["abcda"] * 2
+    )
 
 
 def flat_next(tokens, state):
     # Uniform over the 4 letters a-d; PAD/GO/EOS impossible.
     logits = np.full((1, len(VOCAB)), -1e9, "float32")
     logits[0, 3:] = 0.0
-    return ops.repeat(ops.convert_to_tensor(logits), ops.shape(tokens)[0], axis=0), state
+    return ops.repeat(
+        ops.convert_to_tensor(logits), ops.shape(tokens)[0], axis=0
+    ), state
 
 
 def sample_letters(sampler, n=400):
@@ -72,7 +79,9 @@ def test_top_k_draws_only_among_the_k_best():
     skewed = np.log(np.array([1e-9, 1e-9, 1e-9, 0.5, 0.3, 0.15, 0.05], "float32"))
 
     def next_fn(tokens, state):
-        return ops.repeat(ops.convert_to_tensor(skewed[None]), ops.shape(tokens)[0], 0), state
+        return ops.repeat(
+            ops.convert_to_tensor(skewed[None]), ops.shape(tokens)[0], 0
+        ), state
 
     tokens, _ = samplers.get("top_k", k=2, seed=0)(
         next_fn, np.ones(500, "int32"), ops.convert_to_tensor(0), 1
@@ -84,7 +93,9 @@ def test_top_p_keeps_the_smallest_set_reaching_p():
     skewed = np.log(np.array([1e-9, 1e-9, 1e-9, 0.5, 0.3, 0.15, 0.05], "float32"))
 
     def next_fn(tokens, state):
-        return ops.repeat(ops.convert_to_tensor(skewed[None]), ops.shape(tokens)[0], 0), state
+        return ops.repeat(
+            ops.convert_to_tensor(skewed[None]), ops.shape(tokens)[0], 0
+        ), state
 
     tokens, _ = samplers.get("top_p", p=0.75, seed=0)(
         next_fn, np.ones(500, "int32"), ops.convert_to_tensor(0), 1

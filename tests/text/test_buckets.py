@@ -9,7 +9,14 @@ SEED_BUCKETS = [(10, 15), (20, 25), (40, 50), (80, 100)]
 def test_each_pair_goes_to_the_smallest_bucket_that_fits():
     sources = np.array([1, 10, 11, 5, 80, 81])
     targets = np.array([1, 15, 3, 30, 100, 5])
-    assert assign_buckets(sources, targets, SEED_BUCKETS).tolist() == [0, 0, 1, 2, 3, -1]
+    assert assign_buckets(sources, targets, SEED_BUCKETS).tolist() == [
+        0,
+        0,
+        1,
+        2,
+        3,
+        -1,
+    ]
 
 
 def test_buckets_must_grow_in_both_sizes():

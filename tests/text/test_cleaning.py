@@ -9,6 +9,7 @@ from rnn_pipeline.text.cleaning import (
     is_chinese_only,
     make_pairs,
     normalize_utterance,
+    pair_turns,
 )
 from rnn_pipeline.text.errors import CorpusError
 
@@ -17,12 +18,16 @@ CONVERSATIONS = [["一", "二", "三"], ["四", "五"], ["六"]]
 
 def test_consecutive_pairs_every_turn_with_the_next():
     pairs = make_pairs(CONVERSATIONS, "consecutive")
-    assert list(zip(pairs.source, pairs.target)) == [("一", "二"), ("二", "三"), ("四", "五")]
+    assert list(zip(pairs.source, pairs.target, strict=True)) == [
+        ("一", "二"),
+        ("二", "三"),
+        ("四", "五"),
+    ]
 
 
 def test_two_turn_keeps_only_two_turn_conversations():
     pairs = make_pairs(CONVERSATIONS, "two_turn")
-    assert list(zip(pairs.source, pairs.target)) == [("四", "五")]
+    assert list(zip(pairs.source, pairs.target, strict=True)) == [("四", "五")]
 
 
 def test_unknown_pairing_is_rejected_with_what_came_in():
@@ -32,7 +37,9 @@ def test_unknown_pairing_is_rejected_with_what_came_in():
 
 def test_normalisation_maps_ascii_punctuation_and_subtitle_spaces():
     rules = CleaningRules()
-    assert normalize_utterance("  你好?  我是  小明!! ", rules) == "你好？我是，小明！！"
+    assert (
+        normalize_utterance("  你好?  我是  小明!! ", rules) == "你好？我是，小明！！"
+    )
     assert normalize_utterance("等等...", rules) == "等等…"
 
 
@@ -60,7 +67,10 @@ def test_cleaning_counts_every_drop_reason():
         ]
     )
     kept, dropped = clean_pairs(pairs, rules)
-    assert list(zip(kept.source, kept.target)) == [("你好", "你好啊"), ("再见", "再见了")]
+    assert list(zip(kept.source, kept.target, strict=True)) == [
+        ("你好", "你好啊"),
+        ("再见", "再见了"),
+    ]
     assert dropped == {"duplicate": 1, "too_short": 1, "not_chinese": 1, "too_long": 2}
 
 
@@ -97,3 +107,20 @@ def test_cleaning_any_text_never_crashes(source, target):
     except CorpusError:
         return
     assert len(kept) == 1 and sum(dropped.values()) == 0
+
+
+@given(
+    st.lists(
+        st.lists(st.sampled_from(["一", "二", "三"]), min_size=1, max_size=4),
+        max_size=6,
+    ),
+    st.sampled_from(["consecutive", "two_turn"]),
+)
+def test_pairing_flat_turns_matches_pairing_conversations(conversations, pairing):
+    ids = [i for i, turns in enumerate(conversations) for _ in turns]
+    texts = [text for turns in conversations for text in turns]
+    flat = pair_turns(ids, texts, pairing)
+    nested = make_pairs(conversations, pairing)
+    assert list(zip(flat.source, flat.target, strict=True)) == list(
+        zip(nested.source, nested.target, strict=True)
+    )

@@ -55,10 +55,16 @@ def test_unicode_line_separators_do_not_split_an_utterance():
     assert conversations == [["你\u2028好\x85吗", "好"]]
 
 
-utterance = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\n\r"),
-    min_size=1,
-).map(str.strip).filter(lambda s: s and "\ufffd" not in s)
+utterance = (
+    st.text(
+        alphabet=st.characters(
+            blacklist_categories=("Cs",), blacklist_characters="\n\r"
+        ),
+        min_size=1,
+    )
+    .map(str.strip)
+    .filter(lambda s: s and "\ufffd" not in s)
+)
 
 
 @given(st.lists(st.lists(utterance, min_size=1, max_size=4), min_size=1, max_size=5))

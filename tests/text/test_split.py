@@ -9,7 +9,9 @@ def test_split_is_80_20_disjoint_and_reproducible():
     frame = pd.DataFrame({"x": range(100)})
     train, test = split_frame(frame, 0.2, seed=1)
     assert (len(train), len(test)) == (80, 20)
-    assert set(train.x).isdisjoint(test.x) and set(train.x) | set(test.x) == set(range(100))
+    assert set(train.x).isdisjoint(test.x) and set(train.x) | set(test.x) == set(
+        range(100)
+    )
     again, _ = split_frame(frame, 0.2, seed=1)
     assert train.x.tolist() == again.x.tolist()
     other, _ = split_frame(frame, 0.2, seed=2)

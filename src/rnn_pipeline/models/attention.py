@@ -32,9 +32,7 @@ class SequenceAttention(keras.layers.Layer):
     def __init__(self, units: int, score: str = "luong", **kwargs) -> None:
         super().__init__(**kwargs)
         if score not in ATTENTION_TYPES:
-            raise ValueError(
-                f"score must be one of {ATTENTION_TYPES}, got {score!r}"
-            )
+            raise ValueError(f"score must be one of {ATTENTION_TYPES}, got {score!r}")
         self.units = units
         self.score = score
         self.key_projection = keras.layers.Dense(

@@ -55,7 +55,9 @@ class AttentionDecoder(keras.layers.Layer):
             make_recurrent_layer(cell_type, units, name=f"{cell_type}_{i}")
             for i in range(num_layers)
         ]
-        self.attention_layer = SequenceAttention(units, score=attention, name="attention")
+        self.attention_layer = SequenceAttention(
+            units, score=attention, name="attention"
+        )
         self.combine = keras.layers.Dense(units, activation="tanh", name="combine")
         self.projection = keras.layers.Dense(vocabulary_size, name="projection")
         self.dropout_layer = keras.layers.Dropout(dropout, name="dropout")
@@ -99,7 +101,7 @@ class AttentionDecoder(keras.layers.Layer):
         source_mask = ops.not_equal(source_tokens, PAD)
         x = self.embedding(tokens)
         for i, (layer, states) in enumerate(
-            zip(self.recurrent_layers, self._split_states(initial_states))
+            zip(self.recurrent_layers, self._split_states(initial_states), strict=True)
         ):
             if i > 0:
                 x = self.dropout_layer(x, training=training)
@@ -125,7 +127,7 @@ class AttentionDecoder(keras.layers.Layer):
         x = self.embedding(tokens)
         new_states = []
         for layer, layer_states in zip(
-            self.recurrent_layers, self._split_states(states)
+            self.recurrent_layers, self._split_states(states), strict=True
         ):
             x, cell_states = layer.cell(x, layer_states, training=False)
             new_states.extend(

@@ -22,9 +22,7 @@ def make_recurrent_layer(cell_type: str, units: int, name: str) -> keras.layers.
     }
     if cell_type not in layers:
         raise ValueError(f"cell_type must be one of {CELL_TYPES}, got {cell_type!r}")
-    return layers[cell_type](
-        units, return_sequences=True, return_state=True, name=name
-    )
+    return layers[cell_type](units, return_sequences=True, return_state=True, name=name)
 
 
 def state_count(cell_type: str) -> int:

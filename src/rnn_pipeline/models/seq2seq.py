@@ -62,7 +62,9 @@ class Seq2Seq(keras.Model):
             name="decoder",
         )
         source = keras.Input(shape=(None,), dtype="int32", name="source_tokens")
-        decoder_tokens = keras.Input(shape=(None,), dtype="int32", name="decoder_tokens")
+        decoder_tokens = keras.Input(
+            shape=(None,), dtype="int32", name="decoder_tokens"
+        )
         encoder_outputs, states = encoder(source)
         logits = decoder(decoder_tokens, encoder_outputs, source, states)
         super().__init__(inputs=[source, decoder_tokens], outputs=logits, **kwargs)

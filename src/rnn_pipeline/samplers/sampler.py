@@ -69,9 +69,7 @@ class Sampler:
             if end_token is not None:
                 chosen = ops.where(done, end_token, chosen)
                 done = ops.logical_or(done, ops.equal(chosen, end_token))
-            output = ops.slice_update(
-                output, (0, i), ops.expand_dims(chosen, 1)
-            )
+            output = ops.slice_update(output, (0, i), ops.expand_dims(chosen, 1))
             return i + 1, chosen, state, output, done
 
         loop_vars = (ops.convert_to_tensor(0), start_tokens, state, output, done)

@@ -15,9 +15,8 @@ def validate_buckets(buckets: Sequence[Sequence[int]]) -> list[tuple[int, int]]:
     """
     checked: list[tuple[int, int]] = []
     for bucket in buckets:
-        if (
-            len(bucket) != 2
-            or not all(isinstance(size, int) and size > 0 for size in bucket)
+        if len(bucket) != 2 or not all(
+            isinstance(size, int) and size > 0 for size in bucket
         ):
             raise ValueError(
                 f"each bucket must be a pair of positive ints, got {bucket!r}"
@@ -25,7 +24,7 @@ def validate_buckets(buckets: Sequence[Sequence[int]]) -> list[tuple[int, int]]:
         checked.append((bucket[0], bucket[1]))
     if not checked:
         raise ValueError("at least one bucket is needed, got none")
-    for (s0, t0), (s1, t1) in zip(checked, checked[1:]):
+    for (s0, t0), (s1, t1) in zip(checked, checked[1:], strict=False):
         if s1 <= s0 or t1 <= t0:
             raise ValueError(f"bucket sizes must grow, got {checked!r}")
     return checked

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from rnn_pipeline.text.errors import CorpusError
@@ -112,6 +114,29 @@ def make_pairs(conversations: list[list[str]], pairing: str) -> pd.DataFrame:
     return pd.DataFrame({"source": sources, "target": targets}, dtype="string")
 
 
+def pair_turns(
+    conversation_ids: Sequence[int], texts: Sequence[str], pairing: str
+) -> pd.DataFrame:
+    """Like ``make_pairs``, from flat turns sorted by conversation and turn.
+
+    Vectorised: a turn pairs with the next one when both belong to one conversation.
+    """
+    if pairing not in PAIRING_MODES:
+        raise ValueError(f"pairing must be one of {PAIRING_MODES}, got {pairing!r}")
+    ids = np.asarray(conversation_ids)
+    texts = np.asarray(texts, dtype=object)
+    same = ids[:-1] == ids[1:]
+    if pairing == "two_turn":
+        _, starts, counts = np.unique(ids, return_index=True, return_counts=True)
+        keep = np.zeros(len(ids), dtype=bool)
+        keep[starts[counts == 2]] = True
+        same &= keep[:-1]
+    rows = np.flatnonzero(same)
+    return pd.DataFrame(
+        {"source": texts[rows], "target": texts[rows + 1]}, dtype="string"
+    )
+
+
 def clean_pairs(
     pairs: pd.DataFrame, rules: CleaningRules
 ) -> tuple[pd.DataFrame, dict[str, int]]:
@@ -140,7 +165,9 @@ def clean_pairs(
     seen: set[tuple[str, str]] = set()
     kept_sources: list[str] = []
     kept_targets: list[str] = []
-    for source, target in zip(pairs["source"].tolist(), pairs["target"].tolist()):
+    for source, target in zip(
+        pairs["source"].tolist(), pairs["target"].tolist(), strict=True
+    ):
         source = normalize_utterance(source or "", rules)
         target = normalize_utterance(target or "", rules)
         if len(source) < rules.min_chars or len(target) < rules.min_chars:
@@ -150,8 +177,7 @@ def clean_pairs(
         ):
             dropped["not_chinese"] += 1
         elif (
-            len(source) > rules.max_source_len
-            or len(target) + 1 > rules.max_target_len
+            len(source) > rules.max_source_len or len(target) + 1 > rules.max_target_len
         ):
             dropped["too_long"] += 1
         elif rules.dedupe and (source, target) in seen:

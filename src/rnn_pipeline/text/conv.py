@@ -26,7 +26,7 @@ class ParseReport:
     first_line: dict[str, int] = field(default_factory=dict)
 
     def drop(self, reason: str, line_no: int) -> None:
-        """Count one dropped line for ``reason``, remembering where it first happened."""
+        """Count a dropped line for ``reason``, remembering where it first happened."""
         self.dropped[reason] = self.dropped.get(reason, 0) + 1
         self.first_line.setdefault(reason, line_no)
 
@@ -40,7 +40,9 @@ class ParseReport:
         }
 
 
-def parse_conv(text: str, source: str = "<text>") -> tuple[list[list[str]], ParseReport]:
+def parse_conv(
+    text: str, source: str = "<text>"
+) -> tuple[list[list[str]], ParseReport]:
     """Parse ``.conv`` text into conversations, each a list of utterances.
 
     Lines that cannot be used are counted in the report rather than failing the run:

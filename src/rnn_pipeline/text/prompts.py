@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rnn_pipeline.text.cleaning import CleaningRules, is_chinese_only, normalize_utterance
+from rnn_pipeline.text.cleaning import (
+    CleaningRules,
+    is_chinese_only,
+    normalize_utterance,
+)
 from rnn_pipeline.text.vocab import Vocabulary
 
 

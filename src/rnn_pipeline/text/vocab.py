@@ -76,7 +76,9 @@ class Vocabulary:
         """Load the form written by ``to_dict``, checking the special ids."""
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             got = data.get("format") if isinstance(data, dict) else type(data).__name__
-            raise CorpusError(f"expected a vocabulary of format {FORMAT!r}, got {got!r}")
+            raise CorpusError(
+                f"expected a vocabulary of format {FORMAT!r}, got {got!r}"
+            )
         expected = {token: i for i, token in enumerate(specials.SPECIAL_TOKENS)}
         if data.get("special_tokens") != expected:
             raise CorpusError(
@@ -104,9 +106,8 @@ def build_vocab(
     n_special = len(specials.SPECIAL_TOKENS)
     if max_size is not None and max_size <= n_special:
         raise ValueError(f"max_size must be > {n_special}, got {max_size}")
-    counts: Counter[str] = Counter()
-    for text in texts:
-        counts.update(text)
+    # One pass over one joined string is several times faster than per-text updates.
+    counts: Counter[str] = Counter("".join(texts))
     for token in specials.SPECIAL_TOKENS:
         counts.pop(token, None)
     ranked = sorted(
@@ -137,9 +138,10 @@ class PairVocabulary:
     def from_dict(cls, data: dict[str, Any]) -> PairVocabulary:
         """Load the form written by ``to_dict``."""
         if not isinstance(data, dict) or "source" not in data:
+            keys = list(data)[:5] if isinstance(data, dict) else []
             raise CorpusError(
                 "expected a seq2seq vocabulary with a 'source' entry, "
-                f"got {type(data).__name__} with keys {list(data)[:5] if isinstance(data, dict) else []}"
+                f"got {type(data).__name__} with keys {keys}"
             )
         source = Vocabulary.from_dict(data["source"])
         if data.get("shared", False):

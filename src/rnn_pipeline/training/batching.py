@@ -15,7 +15,9 @@ import tensorflow as tf
 from rnn_pipeline.text.specials import GO, PAD
 
 
-def pad_ids(sequences: Sequence[Sequence[int]], length: int | None = None) -> np.ndarray:
+def pad_ids(
+    sequences: Sequence[Sequence[int]], length: int | None = None
+) -> np.ndarray:
     """Right-pad id sequences with PAD into an ``int32`` matrix."""
     length = length or max((len(s) for s in sequences), default=1) or 1
     out = np.full((len(sequences), length), PAD, dtype=np.int32)
@@ -72,7 +74,9 @@ def make_seq2seq_dataset(
     keys = buckets.astype(np.int64) * 100_000 + band
     # group_by_window flushes each key's last partial window, so the batch count is
     # known exactly; telling tf.data keeps Keras from guessing the epoch length.
-    n_batches = int(sum(-(-n // batch_size) for n in np.unique(keys, return_counts=True)[1]))
+    n_batches = int(
+        sum(-(-n // batch_size) for n in np.unique(keys, return_counts=True)[1])
+    )
     dataset = tf.data.Dataset.from_tensor_slices((sources, targets, keys))
     if shuffle:
         dataset = dataset.shuffle(

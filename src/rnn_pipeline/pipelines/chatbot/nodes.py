@@ -7,7 +7,7 @@ import logging
 import pandas as pd
 
 from rnn_pipeline.pipelines.seq2seq.nodes import cleaning_rules
-from rnn_pipeline.text.cleaning import clean_pairs, make_pairs
+from rnn_pipeline.text.cleaning import clean_pairs, pair_turns
 from rnn_pipeline.text.conv import parse_conv
 
 logger = logging.getLogger(__name__)
@@ -46,11 +46,10 @@ def pair_conversations(
         Clean ``source``/``target`` pairs and a report of what was dropped and why.
     """
     rules = cleaning_rules(cleaning_options, bucket_options)
-    grouped = conversations.sort_values(["conversation", "turn"]).groupby(
-        "conversation", sort=True
-    )["text"]
-    turns = [list(texts) for _, texts in grouped]
-    pairs = make_pairs(turns, rules.pairing)
+    turns = conversations.sort_values(["conversation", "turn"], kind="stable")
+    pairs = pair_turns(
+        turns["conversation"].to_numpy(), turns["text"].tolist(), rules.pairing
+    )
     clean, dropped = clean_pairs(pairs, rules)
     report = {
         "pairing": rules.pairing,
@@ -58,5 +57,7 @@ def pair_conversations(
         "pairs_kept": len(clean),
         "dropped": dropped,
     }
-    logger.info("Cleaning kept %d of %d pairs; dropped %s", len(clean), len(pairs), dropped)
+    logger.info(
+        "Cleaning kept %d of %d pairs; dropped %s", len(clean), len(pairs), dropped
+    )
     return clean, report

@@ -30,7 +30,12 @@ from rnn_pipeline.text.split import split_frame
 from rnn_pipeline.text.vocab import PairVocabulary, build_vocab
 from rnn_pipeline.training.batching import frame_to_arrays, make_seq2seq_dataset
 from rnn_pipeline.training.evaluation import evaluate_by_bucket
-from rnn_pipeline.training.fit import FitOptions, compile_model, fingerprint, fit_with_resume
+from rnn_pipeline.training.fit import (
+    FitOptions,
+    compile_model,
+    fingerprint,
+    fit_with_resume,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +46,9 @@ def split_pairs(
     """Split pairs 80/20 (``test_fraction``) into train and test, reproducibly."""
     options = parse(SplitOptions, split_options)
     train, test = split_frame(pairs, options.test_fraction, options.seed)
-    logger.info("Split %d pairs into %d train / %d test", len(pairs), len(train), len(test))
+    logger.info(
+        "Split %d pairs into %d train / %d test", len(pairs), len(train), len(test)
+    )
     return train, test
 
 
@@ -50,7 +57,9 @@ def build_vocabulary(train_pairs: pd.DataFrame, vocab_options: dict) -> dict:
     options = parse(VocabOptions, vocab_options)
     if options.shared:
         texts = pd.concat([train_pairs["source"], train_pairs["target"]])
-        vocabulary = PairVocabulary(build_vocab(texts, options.min_count, options.max_size))
+        vocabulary = PairVocabulary(
+            build_vocab(texts, options.min_count, options.max_size)
+        )
     else:
         vocabulary = PairVocabulary(
             build_vocab(train_pairs["source"], options.min_count, options.max_size),
@@ -97,7 +106,9 @@ def bucket_pairs(
                 "the cleaning step must drop pairs longer than the largest bucket"
             )
         counts = np.bincount(index, minlength=len(options.buckets))
-        report[split] = {bucket_name(b): int(n) for b, n in zip(options.buckets, counts)}
+        report[split] = {
+            bucket_name(b): int(n) for b, n in zip(options.buckets, counts, strict=True)
+        }
         bucketed.append(frame.assign(bucket=index))
         logger.info("%s pairs per bucket: %s", split, report[split])
     return bucketed[0], bucketed[1], report
@@ -147,8 +158,13 @@ def train_seq2seq(
     fit_options = FitOptions(
         **options.model_dump(
             include={
-                "epochs", "learning_rate", "clipnorm", "lr_decay_factor",
-                "lr_patience", "min_learning_rate", "verbose",
+                "epochs",
+                "learning_rate",
+                "clipnorm",
+                "lr_decay_factor",
+                "lr_patience",
+                "min_learning_rate",
+                "verbose",
             }
         )
     )
@@ -238,7 +254,9 @@ def reply_to_prompts(
     )
     replies = responder.reply(options.prompts)
     for reply in replies:
-        logger.info("ask > %s | answer > %s", reply.prompt, reply.reply or reply.message)
+        logger.info(
+            "ask > %s | answer > %s", reply.prompt, reply.reply or reply.message
+        )
     return {
         "sampler": options.sampler,
         "replies": [

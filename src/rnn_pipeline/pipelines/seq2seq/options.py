@@ -6,9 +6,10 @@ default silently.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from rnn_pipeline.text.buckets import validate_buckets
 
@@ -89,8 +90,19 @@ class EvaluationOptions(Options):
 
 
 def parse(options_type: type[Options], values: dict | None) -> Any:
-    """Validate one parameter group, naming the group in the error."""
+    """Validate one parameter group; the error names the group, key and value.
+
+    Raises:
+        ValueError: e.g. ``invalid split_options: test_fractoin: Extra inputs are
+            not permitted (got 0.2)``.
+    """
     try:
         return options_type.model_validate(values or {})
-    except Exception as exc:  # pydantic's ValidationError, re-raised readably
-        raise ValueError(f"invalid {options_type.__name__}: {exc}") from exc
+    except ValidationError as exc:
+        group = re.sub(r"(?<!^)(?=[A-Z])", "_", options_type.__name__).lower()
+        problems = "; ".join(
+            f"{'.'.join(map(str, error['loc'])) or group}: {error['msg']} "
+            f"(got {error['input']!r})"
+            for error in exc.errors()
+        )
+        raise ValueError(f"invalid {group}: {problems}") from None

@@ -1,0 +1,60 @@
+import pandas as pd
+import pytest
+
+from rnn_pipeline.pipelines.seq2seq import nodes
+from rnn_pipeline.text.errors import CorpusError
+from rnn_pipeline.text.specials import EOS, UNK
+
+PAIRS = pd.DataFrame(
+    {
+        "source": ["你好", "你是谁", "再见了"],
+        "target": ["你好啊", "我是机器人", "再见"],
+    },
+    dtype="string",
+)
+BUCKETS = {"buckets": [[3, 4], [5, 8]]}
+
+
+def test_split_pairs_uses_the_fraction_and_seed():
+    train, test = nodes.split_pairs(PAIRS, {"test_fraction": 0.34, "seed": 0})
+    assert len(train) == 2 and len(test) == 1
+
+
+def test_options_reject_unknown_keys_naming_the_group():
+    with pytest.raises(
+        ValueError,
+        match=r"invalid split_options: test_fractoin: Extra inputs .* \(got 0.2\)",
+    ):
+        nodes.split_pairs(PAIRS, {"test_fractoin": 0.2})
+
+
+def test_vocabulary_shared_and_separate():
+    shared = nodes.build_vocabulary(PAIRS, {})
+    assert shared["shared"] is True and "机" in shared["source"]["tokens"]
+    separate = nodes.build_vocabulary(PAIRS, {"shared": False})
+    assert "机" not in separate["source"]["tokens"]
+    assert "机" in separate["target"]["tokens"]
+
+
+def test_vectorize_appends_eos_and_maps_unknown_characters_to_unk():
+    vocabulary = nodes.build_vocabulary(PAIRS.iloc[:1], {})
+    ids = nodes.vectorize_pairs(PAIRS, vocabulary)
+    assert list(ids.columns) == ["source_ids", "target_ids"]
+    assert all(t[-1] == EOS for t in ids["target_ids"])
+    assert UNK in ids["source_ids"][1]
+
+
+def test_bucket_pairs_reports_sizes_and_rejects_pairs_that_fit_nowhere():
+    vocabulary = nodes.build_vocabulary(PAIRS, {})
+    ids = nodes.vectorize_pairs(PAIRS, vocabulary)
+    train, test, report = nodes.bucket_pairs(ids, ids.iloc[:1], BUCKETS)
+    assert train["bucket"].tolist() == [0, 1, 0]
+    assert report["train"] == {"3x4": 2, "5x8": 1}
+    assert report["test"] == {"3x4": 1, "5x8": 0}
+    with pytest.raises(CorpusError, match="fits no bucket"):
+        nodes.bucket_pairs(ids, ids, {"buckets": [[2, 3]]})
+
+
+def test_bucket_options_must_grow():
+    with pytest.raises(ValueError, match="bucket sizes must grow"):
+        nodes.bucket_pairs(PAIRS, PAIRS, {"buckets": [[5, 8], [3, 4]]})
