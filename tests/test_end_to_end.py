@@ -91,11 +91,12 @@ def test_the_mlflow_run_holds_params_per_bucket_metrics_and_the_model(trained_pr
     assert [m.step for m in history] == [0, 1]
     artifacts = {
         a.path
-        for folder in ("model", "vocab", "reports")
+        for folder in ("model", "vocab", "reports", "plots")
         for a in client.list_artifacts(run.info.run_id, folder)
     }
     assert {"model/model.keras", "vocab/vocab.json"} <= artifacts
     assert "reports/evaluation_report.json" in artifacts
+    assert {"plots/training_curves.png", "plots/test_loss.png"} <= artifacts
 
 
 def test_versioned_outputs_are_on_disk_and_the_corpus_source_is_reported(

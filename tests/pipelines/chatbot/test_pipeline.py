@@ -63,8 +63,9 @@ def test_whole_pipeline_in_memory(tmp_path):
     SequentialRunner().run(create_pipeline(), catalog)
     metrics = catalog.load("chatbot.test_metrics")
     assert "test_loss_all" in metrics and "test_perplexity_10x15" in metrics
-    history = catalog.load("chatbot.train_history")
-    assert len(history["train_loss"]) == 2
+    history = catalog.load("chatbot.train_metrics")
+    assert [point["step"] for point in history["train_loss"]] == [0, 1]
+    assert catalog.load("chatbot.training_curves_plot").axes
     replies = catalog.load("chatbot.replies")["replies"]
     assert replies[0]["reply"] is not None
     assert replies[1]["reply"] is None and "Chinese" in replies[1]["message"]

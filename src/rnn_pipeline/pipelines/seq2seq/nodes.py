@@ -8,6 +8,7 @@ from pathlib import Path
 import keras
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 
 from rnn_pipeline.backend import describe_devices
 from rnn_pipeline.chat import Responder
@@ -22,6 +23,8 @@ from rnn_pipeline.pipelines.seq2seq.options import (
     VocabOptions,
     parse,
 )
+from rnn_pipeline.pipelines.tracking import history_metrics, scalar_metrics
+from rnn_pipeline.plotting import plot_bars, plot_history
 from rnn_pipeline.text.buckets import assign_buckets, bucket_name
 from rnn_pipeline.text.cleaning import CleaningRules
 from rnn_pipeline.text.errors import CorpusError
@@ -127,7 +130,7 @@ def train_seq2seq(
     validation loss that drives learning-rate decay; the test split stays unseen.
 
     Returns:
-        The trained model and its per-epoch history in kedro-mlflow's format.
+        The trained model and its per-epoch history (``loss``, ``val_loss``, ...).
     """
     model_opts = parse(ModelOptions, model_options)
     options = parse(TrainingOptions, training_options)
@@ -182,15 +185,27 @@ def train_seq2seq(
         fit_options,
         Path(options.checkpoint_dir) / run_key,
     )
-    return model, _history_metrics(history)
+    return model, history
 
 
-def _history_metrics(history: dict[str, list[float]]) -> dict:
-    names = {"loss": "train_loss", "token_accuracy": "train_token_accuracy"}
-    return {
-        names.get(key, key): [{"value": v, "step": i} for i, v in enumerate(values)]
-        for key, values in history.items()
-    }
+def track_training(train_history: dict) -> dict:
+    """Per-epoch history as MLflow metric histories (``train_loss``, ``val_loss``)."""
+    return history_metrics(train_history)
+
+
+def plot_training(train_history: dict) -> Figure:
+    """Loss and token-accuracy curves per epoch."""
+    return plot_history(train_history, title="seq2seq training")
+
+
+def plot_test_loss(evaluation_report: dict) -> Figure:
+    """Test loss per bucket (and over all pairs)."""
+    buckets = evaluation_report["buckets"]
+    return plot_bars(
+        {name: values["loss"] for name, values in buckets.items()},
+        ylabel="test loss (nats/token)",
+        title="test loss per bucket",
+    )
 
 
 def evaluate_seq2seq(
@@ -214,14 +229,18 @@ def evaluate_seq2seq(
     results = evaluate_by_bucket(
         model, sources, targets, bucket_ids, names, options.batch_size
     )
-    metrics = {}
+    metrics = scalar_metrics(
+        {
+            f"test_{metric}_{name}": values[key]
+            for name, values in results.items()
+            for metric, key in (
+                ("loss", "loss"),
+                ("perplexity", "perplexity"),
+                ("token_accuracy", "accuracy"),
+            )
+        }
+    )
     for name, values in results.items():
-        for metric, key in (
-            ("loss", "loss"),
-            ("perplexity", "perplexity"),
-            ("token_accuracy", "accuracy"),
-        ):
-            metrics[f"test_{metric}_{name}"] = {"value": values[key], "step": 0}
         logger.info(
             "Bucket %s: %d pairs, loss %.3f, perplexity %.1f, token accuracy %.3f",
             name,

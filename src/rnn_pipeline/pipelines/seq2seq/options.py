@@ -1,23 +1,13 @@
-"""Parameter groups of the seq2seq pipeline, validated once at the edge.
-
-Unknown keys are errors, so a typo in YAML fails the run instead of falling back to a
-default silently.
-"""
+"""Parameter groups of the seq2seq pipeline (validated by ``pipelines.options``)."""
 
 from __future__ import annotations
 
-import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import Field, field_validator
 
+from rnn_pipeline.pipelines.options import Options, parse
 from rnn_pipeline.text.buckets import validate_buckets
-
-
-class Options(BaseModel):
-    """Base of every parameter group: strict keys, immutable."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class CleaningOptions(Options):
@@ -89,20 +79,14 @@ class EvaluationOptions(Options):
     prompts: list[str] = []
 
 
-def parse(options_type: type[Options], values: dict | None) -> Any:
-    """Validate one parameter group; the error names the group, key and value.
-
-    Raises:
-        ValueError: e.g. ``invalid split_options: test_fractoin: Extra inputs are
-            not permitted (got 0.2)``.
-    """
-    try:
-        return options_type.model_validate(values or {})
-    except ValidationError as exc:
-        group = re.sub(r"(?<!^)(?=[A-Z])", "_", options_type.__name__).lower()
-        problems = "; ".join(
-            f"{'.'.join(map(str, error['loc'])) or group}: {error['msg']} "
-            f"(got {error['input']!r})"
-            for error in exc.errors()
-        )
-        raise ValueError(f"invalid {group}: {problems}") from None
+__all__ = [
+    "BucketOptions",
+    "CleaningOptions",
+    "EvaluationOptions",
+    "ModelOptions",
+    "Options",
+    "SplitOptions",
+    "TrainingOptions",
+    "VocabOptions",
+    "parse",
+]

@@ -52,6 +52,18 @@ def create_pipeline(**kwargs) -> Pipeline:
                 name="train_seq2seq_node",
             ),
             Node(
+                nodes.track_training,
+                "train_history",
+                "train_metrics",
+                name="track_training_node",
+            ),
+            Node(
+                nodes.plot_training,
+                "train_history",
+                "training_curves_plot",
+                name="plot_training_node",
+            ),
+            Node(
                 nodes.evaluate_seq2seq,
                 [
                     "model",
@@ -61,6 +73,12 @@ def create_pipeline(**kwargs) -> Pipeline:
                 ],
                 ["test_metrics", "evaluation_report"],
                 name="evaluate_seq2seq_node",
+            ),
+            Node(
+                nodes.plot_test_loss,
+                "evaluation_report",
+                "test_loss_plot",
+                name="plot_test_loss_node",
             ),
             Node(
                 nodes.reply_to_prompts,

@@ -1,0 +1,23 @@
+"""Shaping results for kedro-mlflow's metric datasets."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+# Keras history keys renamed so every pipeline logs the same metric names.
+KERAS_NAMES = {"loss": "train_loss", "token_accuracy": "train_token_accuracy"}
+
+
+def history_metrics(history: Mapping[str, Sequence[float]]) -> dict:
+    """Per-epoch Keras history as ``MlflowMetricsHistoryDataset`` data (step=epoch)."""
+    return {
+        KERAS_NAMES.get(key, key): [
+            {"value": float(v), "step": i} for i, v in enumerate(values)
+        ]
+        for key, values in history.items()
+    }
+
+
+def scalar_metrics(values: Mapping[str, float], step: int = 0) -> dict:
+    """Single values as ``MlflowMetricsHistoryDataset`` data."""
+    return {key: {"value": float(value), "step": step} for key, value in values.items()}

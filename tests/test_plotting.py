@@ -1,0 +1,19 @@
+from rnn_pipeline.plotting import plot_bars, plot_history
+
+
+def test_history_plot_has_loss_and_accuracy_panels(tmp_path):
+    figure = plot_history(
+        {"loss": [2.0, 1.0], "val_loss": [2.1, 1.5], "token_accuracy": [0.1, 0.5]}
+    )
+    loss_axes, accuracy_axes = figure.axes
+    assert [line.get_label() for line in loss_axes.lines] == ["loss", "val_loss"]
+    assert list(accuracy_axes.lines[0].get_ydata()) == [0.1, 0.5]
+    figure.savefig(tmp_path / "h.png")
+    assert (tmp_path / "h.png").stat().st_size > 1000
+
+
+def test_bars_are_labelled_with_their_values():
+    figure = plot_bars({"10x15": 1.5, "all": 2.0}, ylabel="loss")
+    ax = figure.axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["10x15", "all"]
+    assert [round(p.get_height(), 2) for p in ax.patches] == [1.5, 2.0]
