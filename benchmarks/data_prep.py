@@ -22,6 +22,7 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 DEFAULT_PARAMS = {
+    "pairing_options": {"pairing": "consecutive"},
     "cleaning_options": {},
     "split_options": {"test_fraction": 0.2, "seed": 42},
     "vocab_options": {"min_count": 1, "max_size": 6000},
@@ -49,6 +50,7 @@ def prepare(text: str, source: str, params: dict) -> dict:
         "clean",
         chat.pair_conversations,
         turns,
+        params["pairing_options"],
         params["cleaning_options"],
         params["bucket_options"],
     )

@@ -17,3 +17,16 @@ def test_bars_are_labelled_with_their_values():
     ax = figure.axes[0]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["10x15", "all"]
     assert [round(p.get_height(), 2) for p in ax.patches] == [1.5, 2.0]
+
+
+def test_attention_plot_has_one_heatmap_per_example():
+    import numpy as np
+
+    from rnn_pipeline.plotting import plot_attention
+
+    weights = np.eye(3)
+    figure = plot_attention([("abc", "xyz", weights), ("你好吗", "好的⏎", weights)])
+    heatmaps = [ax for ax in figure.axes if ax.images and ax.get_xlabel() == "source"]
+    assert len(heatmaps) == 2
+    assert [t.get_text() for t in heatmaps[0].get_xticklabels()] == ["a", "b", "c"]
+    assert (heatmaps[0].images[0].get_array() == weights).all()

@@ -1,4 +1,4 @@
-"""Project commands, discovered by Kedro: ``kedro chat``."""
+"""Project commands, discovered by Kedro: ``kedro chat`` and ``kedro translate``."""
 
 from __future__ import annotations
 
@@ -71,38 +71,45 @@ def make_responder(namespace: str = "chatbot", env: str | None = None, **overrid
         raise click.ClickException(str(exc)) from None
 
 
-@cli.command()
-@click.argument("message", required=False)
-@click.option("--env", "-e", default=None, help="Kedro configuration environment.")
-@click.option(
-    "--sampler",
-    type=click.Choice(["greedy", "temperature", "top_k", "top_p"]),
-    default=None,
-    help="Decoding rule (default: evaluation_options.sampler).",
-)
-@click.option("--temperature", type=float, default=None, help="Sampler temperature.")
-@click.option("--k", "top_k", type=int, default=None, help="k of the top_k sampler.")
-@click.option("--p", "top_p", type=float, default=None, help="p of the top_p sampler.")
-def chat(
-    message: str | None,
-    env: str | None,
-    sampler: str | None,
-    temperature: float | None,
-    top_k: int | None,
-    top_p: float | None,
-) -> None:
-    """Talk to the trained chatbot (ask > / answer >); Ctrl-D or 'exit' ends.
+def decoding_options(function):
+    """The decoding options shared by ``chat`` and ``translate``."""
+    options = [
+        click.option("--env", "-e", default=None, help="Kedro configuration env."),
+        click.option(
+            "--sampler",
+            type=click.Choice(["greedy", "beam", "temperature", "top_k", "top_p"]),
+            default=None,
+            help="Decoding rule (default: evaluation_options.sampler).",
+        ),
+        click.option("--temperature", type=float, default=None, help="Temperature."),
+        click.option("--k", "top_k", type=int, default=None, help="k of top_k."),
+        click.option("--p", "top_p", type=float, default=None, help="p of top_p."),
+        click.option("--beams", type=int, default=None, help="Beam width (beam)."),
+        click.option(
+            "--length-penalty", type=float, default=None, help="Beam length penalty."
+        ),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
 
-    With MESSAGE, answer it once and exit (for scripts).
-    """
-    sampler_options = {
-        key: value
-        for key, value in (("temperature", temperature), ("k", top_k), ("p", top_p))
-        if value is not None
+
+def _sampler_overrides(sampler, temperature, top_k, top_p, beams, length_penalty):
+    options = {
+        "temperature": temperature,
+        "k": top_k,
+        "p": top_p,
+        "num_beams": beams,
+        "length_penalty": length_penalty,
     }
-    responder = make_responder(
-        "chatbot", env, sampler=sampler, sampler_options=sampler_options
-    )
+    return {
+        "sampler": sampler,
+        "sampler_options": {k: v for k, v in options.items() if v is not None},
+    }
+
+
+def _converse(responder, message: str | None, ask: str, answer: str, hint: str):
+    """Answer ``message`` once, or run the interactive loop until Ctrl-D/exit."""
     if message is not None:
         reply = responder.reply([message])[0]
         if reply.message:
@@ -111,10 +118,10 @@ def chat(
             raise SystemExit(1)
         click.echo(reply.reply)
         return
-    click.echo("Type a message in Chinese; Ctrl-D or 'exit' ends.")
+    click.echo(f"{hint} Ctrl-D or 'exit' ends.")
     while True:
         try:
-            line = input("ask > ")
+            line = input(ask)
         except (EOFError, KeyboardInterrupt):
             click.echo()
             break
@@ -124,4 +131,28 @@ def chat(
         if reply.message:
             click.echo(reply.message)
         if reply.reply is not None:
-            click.echo(f"answer > {reply.reply}")
+            click.echo(f"{answer}{reply.reply}")
+
+
+@cli.command()
+@click.argument("message", required=False)
+@decoding_options
+def chat(message: str | None, env: str | None, **decoding) -> None:
+    """Talk to the trained chatbot (ask > / answer >).
+
+    With MESSAGE, answer it once and exit (for scripts).
+    """
+    responder = make_responder("chatbot", env, **_sampler_overrides(**decoding))
+    _converse(responder, message, "ask > ", "answer > ", "Type a message in Chinese;")
+
+
+@cli.command()
+@click.argument("text", required=False)
+@decoding_options
+def translate(text: str | None, env: str | None, **decoding) -> None:
+    """Translate with the trained translation model (source > / target >).
+
+    With TEXT, translate it once and exit (for scripts).
+    """
+    responder = make_responder("translation", env, **_sampler_overrides(**decoding))
+    _converse(responder, text, "source > ", "target > ", "Type a sentence;")

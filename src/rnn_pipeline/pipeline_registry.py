@@ -10,9 +10,14 @@ TEMPLATES = ("seq2seq",)
 
 
 def register_pipelines() -> dict[str, Pipeline]:
-    """Register the project's pipelines; ``__default__`` is the chatbot."""
+    """Register the project's pipelines; ``__default__`` is the chatbot.
+
+    Kedro 1.7 loads only the pipeline packages a ``kedro run --pipelines`` names, so
+    the mapping may hold just those.
+    """
     pipelines = find_pipelines(raise_errors=True)
     for template in TEMPLATES:
         pipelines.pop(template, None)
-    pipelines["__default__"] = pipelines["chatbot"]
+    if "chatbot" in pipelines:
+        pipelines["__default__"] = pipelines["chatbot"]
     return pipelines

@@ -59,3 +59,52 @@ def plot_bars(
         ax.set_title(title)
     figure.tight_layout()
     return figure
+
+
+# CJK and Greek labels: DejaVu Sans covers Greek; CJK fonts are used when installed.
+matplotlib.rcParams["font.sans-serif"] = [
+    "DejaVu Sans",
+    "Noto Sans CJK SC",
+    "Noto Sans CJK JP",
+    "WenQuanYi Zen Hei",
+    "SimHei",
+]
+
+
+def plot_attention(
+    examples: Sequence[tuple[str, str, Sequence[Sequence[float]]]],
+    title: str = "attention",
+) -> Figure:
+    """Heatmaps of attention weights, one panel per example.
+
+    Args:
+        examples: ``(source, output, weights)`` with ``weights`` of shape
+            ``(len(output), len(source))``: row ``i`` is where output token ``i``
+            looked.
+        title: Figure title.
+    """
+    import warnings
+
+    count = max(1, len(examples))
+    columns = min(2, count)
+    rows = -(-count // columns)
+    figure, axes = plt.subplots(
+        rows, columns, figsize=(5.5 * columns, 4.5 * rows), squeeze=False
+    )
+    for ax in axes.flat[len(examples) :]:
+        ax.axis("off")
+    for ax, (source, output, weights) in zip(axes.flat, examples, strict=False):
+        image = ax.imshow(weights, cmap="viridis", aspect="auto", vmin=0, vmax=1)
+        ax.set_xticks(range(len(source)), list(source), fontsize=8)
+        ax.set_yticks(range(len(output)), list(output), fontsize=8)
+        ax.set_xlabel("source")
+        ax.set_ylabel("output")
+        figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
+    figure.suptitle(title)
+    with warnings.catch_warnings():
+        # Without a CJK font, Chinese labels render as boxes: not worth a warning
+        # per glyph in the run's log.
+        warnings.filterwarnings("ignore", message="Glyph .* missing")
+        figure.tight_layout()
+        figure.canvas.draw()
+    return figure

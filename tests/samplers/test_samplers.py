@@ -117,3 +117,67 @@ def test_unknown_sampler_and_bad_arguments_are_rejected():
         samplers.get("top_k", k=0)
     with pytest.raises(ValueError, match=r"p must be in \(0, 1\]"):
         samplers.get("top_p", p=0)
+
+
+# A Markov fake model: the next-token distribution depends on the previous token.
+# Letters: 3 'a', 4 'b', 5 'c', 6 'd'.  From GO: a 0.6, b 0.4.  From a: c 0.4,
+# d 0.3, b 0.3.  From b: c 0.99.  After c or d: EOS.
+TABLE = np.full((7, 7), 1e-6, "float32")
+TABLE[1, 3], TABLE[1, 4] = 0.6, 0.4
+TABLE[3, 5], TABLE[3, 6], TABLE[3, 4] = 0.4, 0.3, 0.3
+TABLE[4, 5] = 0.99
+TABLE[5, EOS] = TABLE[6, EOS] = 1.0
+TABLE /= TABLE.sum(1, keepdims=True)
+
+
+def markov_next(table):
+    log_table = ops.convert_to_tensor(np.log(table))
+
+    def next_fn(tokens, state):
+        return ops.take(log_table, tokens, axis=0), state + 1
+
+    return next_fn
+
+
+def decode_with(sampler, table=TABLE, max_length=6):
+    tokens, _ = sampler(
+        markov_next(table), np.ones(2, "int32"), ops.zeros((2,)), max_length, EOS
+    )
+    return [decode(row) for row in np.asarray(tokens)]
+
+
+def test_greedy_and_beam_search_find_different_known_answers():
+    # Greedy takes a (0.6) then c (0.4): p = 0.24.  Beam search finds b c: p = 0.396.
+    assert decode_with(samplers.get("greedy")) == ["ac", "ac"]
+    assert decode_with(samplers.get("beam", num_beams=2, length_penalty=0.0)) == [
+        "bc",
+        "bc",
+    ]
+    assert decode_with(samplers.get("beam", num_beams=1)) == ["ac", "ac"]
+
+
+def test_length_penalty_trades_probability_for_length():
+    # From GO: EOS 0.5 (empty reply) or a 0.5; from a: b 0.9 then EOS.
+    table = np.full((7, 7), 1e-6, "float32")
+    table[1, EOS], table[1, 3] = 0.5, 0.5
+    table[3, 4], table[3, 5] = 0.9, 0.1
+    table[4, EOS] = table[5, EOS] = 1.0
+    table /= table.sum(1, keepdims=True)
+    no_penalty = samplers.get("beam", num_beams=3, length_penalty=0.0)
+    assert decode_with(no_penalty, table) == ["", ""]  # 0.5 > 0.45
+    strong_penalty = samplers.get("beam", num_beams=3, length_penalty=1.0)
+    assert decode_with(strong_penalty, table) == ["ab", "ab"]
+
+
+def test_beam_search_reorders_the_model_state_with_its_beams():
+    # The state counts steps per row; after reordering it must still be consistent.
+    sampler = samplers.get("beam", num_beams=3)
+    _, state = sampler(markov_next(TABLE), np.ones(2, "int32"), ops.zeros((2,)), 4, EOS)
+    assert np.asarray(state).shape == (6,)
+
+
+def test_beam_arguments_are_checked():
+    with pytest.raises(ValueError, match="num_beams must be >= 1, got 0"):
+        samplers.get("beam", num_beams=0)
+    with pytest.raises(ValueError, match="length_penalty must be >= 0"):
+        samplers.get("beam", length_penalty=-1)

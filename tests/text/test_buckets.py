@@ -19,9 +19,19 @@ def test_each_pair_goes_to_the_smallest_bucket_that_fits():
     ]
 
 
-def test_buckets_must_grow_in_both_sizes():
-    with pytest.raises(ValueError, match="bucket sizes must grow"):
-        validate_buckets([(10, 15), (20, 12)])
+def test_buckets_must_grow():
+    assert validate_buckets([[16, 11], [40, 11]]) == [(16, 11), (40, 11)]
+    for buckets in ([(10, 15), (20, 12)], [(10, 15), (10, 15)]):
+        with pytest.raises(ValueError, match="bucket sizes must grow"):
+            validate_buckets(buckets)
+
+
+def test_fixed_length_targets_still_get_the_smallest_bucket():
+    buckets = [(16, 11), (40, 11)]
+    assert assign_buckets(np.array([5, 17]), np.array([11, 11]), buckets).tolist() == [
+        0,
+        1,
+    ]
 
 
 def test_buckets_must_be_pairs_of_positive_ints():

@@ -1,11 +1,14 @@
 """Samplers: the decoding loop and the rule that picks each next token.
 
+Beam search keeps several prefixes and so owns its whole loop.
+
 A model exposes ``next(tokens, state) -> (logits, state)``; a sampler runs the loop and
 owns temperature; subclasses only choose the next token. Pick one by name with ``get``.
 """
 
 from __future__ import annotations
 
+from rnn_pipeline.samplers.beam_sampler import BeamSampler
 from rnn_pipeline.samplers.greedy_sampler import GreedySampler
 from rnn_pipeline.samplers.random_sampler import RandomSampler
 from rnn_pipeline.samplers.sampler import Sampler
@@ -14,6 +17,7 @@ from rnn_pipeline.samplers.top_p_sampler import TopPSampler
 
 SAMPLERS: dict[str, type[Sampler]] = {
     "greedy": GreedySampler,
+    "beam": BeamSampler,
     "temperature": RandomSampler,
     "random": RandomSampler,
     "top_k": TopKSampler,
@@ -22,7 +26,7 @@ SAMPLERS: dict[str, type[Sampler]] = {
 
 
 def get(name: str, **kwargs) -> Sampler:
-    """Build a sampler by name (``greedy``, ``temperature``, ``top_k``, ``top_p``).
+    """Build a sampler by name (greedy, beam, temperature, top_k, top_p).
 
     Raises:
         ValueError: If the name is unknown.
@@ -34,6 +38,7 @@ def get(name: str, **kwargs) -> Sampler:
 
 __all__ = [
     "SAMPLERS",
+    "BeamSampler",
     "GreedySampler",
     "RandomSampler",
     "Sampler",

@@ -8,7 +8,10 @@ import numpy as np
 
 
 def validate_buckets(buckets: Sequence[Sequence[int]]) -> list[tuple[int, int]]:
-    """Check that buckets are (source, target) sizes growing in both dimensions.
+    """Check that buckets are (source, target) sizes that grow.
+
+    Each bucket must be at least as large as the previous one in both sizes and
+    larger in one (targets of fixed length, like ISO dates, keep one size).
 
     Raises:
         ValueError: If a bucket is not a pair of positive ints or sizes do not grow.
@@ -25,7 +28,7 @@ def validate_buckets(buckets: Sequence[Sequence[int]]) -> list[tuple[int, int]]:
     if not checked:
         raise ValueError("at least one bucket is needed, got none")
     for (s0, t0), (s1, t1) in zip(checked, checked[1:], strict=False):
-        if s1 <= s0 or t1 <= t0:
+        if s1 < s0 or t1 < t0 or (s1, t1) == (s0, t0):
             raise ValueError(f"bucket sizes must grow, got {checked!r}")
     return checked
 

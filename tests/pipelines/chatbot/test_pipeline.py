@@ -7,6 +7,7 @@ from kedro.runner import SequentialRunner
 from rnn_pipeline.pipelines.chatbot import create_pipeline
 
 TINY_PARAMS = {
+    "pairing_options": {},
     "cleaning_options": {},
     "split_options": {"test_fraction": 0.2, "seed": 0},
     "vocab_options": {"min_count": 1},

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+from typing import Literal
 
 import pandas as pd
 
+from rnn_pipeline.pipelines.options import Options, parse
 from rnn_pipeline.pipelines.seq2seq.nodes import cleaning_rules
 from rnn_pipeline.text.cleaning import clean_pairs, pair_turns
 from rnn_pipeline.text.conv import parse_conv
@@ -37,15 +39,26 @@ def parse_conversations(raw_corpus: dict) -> tuple[pd.DataFrame, dict]:
     return frame, {"source": raw_corpus["source"], **report.as_dict()}
 
 
+class PairingOptions(Options):
+    """How turns become pairs: ``consecutive`` (every turn answers the previous one)
+    or ``two_turn`` (conversations of exactly two turns only)."""
+
+    pairing: Literal["consecutive", "two_turn"] = "consecutive"
+
+
 def pair_conversations(
-    conversations: pd.DataFrame, cleaning_options: dict, bucket_options: dict
+    conversations: pd.DataFrame,
+    pairing_options: dict,
+    cleaning_options: dict,
+    bucket_options: dict,
 ) -> tuple[pd.DataFrame, dict]:
     """Pair turns (``consecutive`` or ``two_turn``) and clean the pairs.
 
     Returns:
         Clean ``source``/``target`` pairs and a report of what was dropped and why.
     """
-    rules = cleaning_rules(cleaning_options, bucket_options)
+    pairing = parse(PairingOptions, pairing_options).pairing
+    rules = cleaning_rules(cleaning_options, bucket_options, pairing)
     turns = conversations.sort_values(["conversation", "turn"], kind="stable")
     pairs = pair_turns(
         turns["conversation"].to_numpy(), turns["text"].tolist(), rules.pairing

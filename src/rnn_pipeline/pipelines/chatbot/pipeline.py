@@ -20,6 +20,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                 nodes.pair_conversations,
                 [
                     "conversations",
+                    "params:pairing_options",
                     "params:cleaning_options",
                     "params:bucket_options",
                 ],

@@ -10,9 +10,11 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from rnn_pipeline import samplers
 from rnn_pipeline.backend import describe_devices
 from rnn_pipeline.chat import Responder
 from rnn_pipeline.models import Seq2Seq
+from rnn_pipeline.models.seq2seq_generator import Seq2SeqGenerator
 from rnn_pipeline.pipelines.seq2seq.options import (
     BucketOptions,
     CleaningOptions,
@@ -24,14 +26,19 @@ from rnn_pipeline.pipelines.seq2seq.options import (
     parse,
 )
 from rnn_pipeline.pipelines.tracking import history_metrics, scalar_metrics
-from rnn_pipeline.plotting import plot_bars, plot_history
+from rnn_pipeline.plotting import plot_attention, plot_bars, plot_history
 from rnn_pipeline.text.buckets import assign_buckets, bucket_name
 from rnn_pipeline.text.cleaning import CleaningRules
 from rnn_pipeline.text.errors import CorpusError
 from rnn_pipeline.text.specials import EOS
 from rnn_pipeline.text.split import split_frame
 from rnn_pipeline.text.vocab import PairVocabulary, build_vocab
-from rnn_pipeline.training.batching import frame_to_arrays, make_seq2seq_dataset
+from rnn_pipeline.training.batching import (
+    frame_to_arrays,
+    make_seq2seq_dataset,
+    pad_ids,
+    teacher_forcing_inputs,
+)
 from rnn_pipeline.training.evaluation import evaluate_by_bucket
 from rnn_pipeline.training.fit import (
     FitOptions,
@@ -39,6 +46,7 @@ from rnn_pipeline.training.fit import (
     fingerprint,
     fit_with_resume,
 )
+from rnn_pipeline.training.scoring import score_outputs
 
 logger = logging.getLogger(__name__)
 
@@ -252,6 +260,97 @@ def evaluate_seq2seq(
     return metrics, {"buckets": results}
 
 
+def decode_test_set(
+    model: keras.Model,
+    test_buckets: pd.DataFrame,
+    vocabulary: dict,
+    evaluation_options: dict,
+) -> pd.DataFrame:
+    """Decode every test source with the configured sampler, in batches.
+
+    Returns:
+        One row per test pair: ``source``, ``reference`` and ``output`` texts.
+    """
+    options = parse(EvaluationOptions, evaluation_options)
+    vocab = PairVocabulary.from_dict(vocabulary)
+    generator = Seq2SeqGenerator(
+        model,
+        samplers.get(options.sampler, **options.sampler_options),
+        options.max_reply_length,
+    )
+    sources = list(test_buckets["source_ids"])
+    # Decoding sources of similar length together wastes little on padding.
+    order = np.argsort([len(s) for s in sources], kind="stable")
+    outputs: list[str] = [""] * len(sources)
+    for start in range(0, len(order), options.batch_size):
+        rows = order[start : start + options.batch_size]
+        tokens = generator(pad_ids([sources[i] for i in rows]))
+        for row, output in zip(rows, tokens, strict=True):
+            outputs[row] = vocab.target.decode(output)
+    return pd.DataFrame(
+        {
+            "source": [vocab.source.decode(s) for s in sources],
+            "reference": [vocab.target.decode(t) for t in test_buckets["target_ids"]],
+            "output": outputs,
+        }
+    )
+
+
+def score_test_outputs(
+    test_outputs: pd.DataFrame, evaluation_options: dict
+) -> tuple[dict, dict]:
+    """BLEU, chrF, exact match and character accuracy of the decoded test split.
+
+    Returns:
+        MLflow metrics (``test_bleu``, ...) and a report with a few examples.
+    """
+    options = parse(EvaluationOptions, evaluation_options)
+    scores = score_outputs(
+        test_outputs["output"].tolist(),
+        test_outputs["reference"].tolist(),
+        options.bleu_tokenize,
+    )
+    logger.info("Decoded test split (%s): %s", options.sampler, scores)
+    report = {
+        "sampler": options.sampler,
+        "pairs": len(test_outputs),
+        **scores,
+        "examples": test_outputs.head(10).to_dict(orient="records"),
+    }
+    return scalar_metrics({f"test_{k}": v for k, v in scores.items()}), report
+
+
+def plot_attention_maps(
+    model: keras.Model,
+    test_buckets: pd.DataFrame,
+    vocabulary: dict,
+    evaluation_options: dict,
+) -> Figure:
+    """Where the attention looked while the model wrote its greedy outputs for the
+    first ``attention_examples`` test sources."""
+    options = parse(EvaluationOptions, evaluation_options)
+    vocab = PairVocabulary.from_dict(vocabulary)
+    sources = list(test_buckets["source_ids"][: options.attention_examples])
+    if not sources:
+        return plot_attention([], title="attention (no examples)")
+    generator = Seq2SeqGenerator(
+        model, samplers.get("greedy"), options.max_reply_length
+    )
+    examples = []
+    for source in sources:
+        output = generator(pad_ids([source]))[0]
+        length = (
+            int(np.argmax(output == EOS)) + 1 if (output == EOS).any() else len(output)
+        )
+        decoder_tokens = teacher_forcing_inputs(output[None, :length])
+        weights = np.asarray(model.attention_weights(pad_ids([source]), decoder_tokens))
+        text = vocab.target.decode(output)
+        examples.append(
+            (vocab.source.decode(source), text + "⏎", weights[0, : len(text) + 1])
+        )
+    return plot_attention(examples, title="attention while decoding (greedy)")
+
+
 def reply_to_prompts(
     model: keras.Model,
     vocabulary: dict,
@@ -285,12 +384,15 @@ def reply_to_prompts(
     }
 
 
-def cleaning_rules(cleaning_options: dict, bucket_options: dict) -> CleaningRules:
+def cleaning_rules(
+    cleaning_options: dict, bucket_options: dict, pairing: str = "consecutive"
+) -> CleaningRules:
     """Cleaning rules from the parameter groups (lengths come from the buckets)."""
     cleaning = parse(CleaningOptions, cleaning_options)
     buckets = parse(BucketOptions, bucket_options)
     return CleaningRules(
         **cleaning.model_dump(),
+        pairing=pairing,
         max_source_len=buckets.max_source_len,
         max_target_len=buckets.max_target_len,
     )

@@ -11,7 +11,6 @@ from rnn_pipeline.text.buckets import validate_buckets
 
 
 class CleaningOptions(Options):
-    pairing: Literal["consecutive", "two_turn"] = "consecutive"
     fullwidth_punctuation: bool = True
     space_to_comma: bool = True
     chinese_only: bool = True
@@ -74,9 +73,11 @@ class TrainingOptions(Options):
 class EvaluationOptions(Options):
     batch_size: int = Field(128, ge=1)
     max_reply_length: int = Field(30, ge=1)
-    sampler: Literal["greedy", "temperature", "top_k", "top_p"] = "greedy"
+    sampler: Literal["greedy", "beam", "temperature", "top_k", "top_p"] = "greedy"
     sampler_options: dict[str, Any] = {}
     prompts: list[str] = []
+    bleu_tokenize: str = "13a"
+    attention_examples: int = Field(4, ge=0)
 
 
 __all__ = [

@@ -81,6 +81,29 @@ def create_pipeline(**kwargs) -> Pipeline:
                 name="plot_test_loss_node",
             ),
             Node(
+                nodes.decode_test_set,
+                [
+                    "model",
+                    "test_buckets",
+                    "vocab",
+                    "params:evaluation_options",
+                ],
+                "test_outputs",
+                name="decode_test_set_node",
+            ),
+            Node(
+                nodes.score_test_outputs,
+                ["test_outputs", "params:evaluation_options"],
+                ["test_scores_metrics", "test_scores_report"],
+                name="score_test_outputs_node",
+            ),
+            Node(
+                nodes.plot_attention_maps,
+                ["model", "test_buckets", "vocab", "params:evaluation_options"],
+                "attention_plot",
+                name="plot_attention_maps_node",
+            ),
+            Node(
                 nodes.reply_to_prompts,
                 [
                     "model",

@@ -1,0 +1,5 @@
+"""Translation: TSV sentence pairs -> the seq2seq template, namespaced."""
+
+from rnn_pipeline.pipelines.translation.pipeline import create_pipeline
+
+__all__ = ["create_pipeline"]

@@ -1,0 +1,45 @@
+"""Translation-specific nodes: reading and cleaning sentence pairs."""
+
+from __future__ import annotations
+
+import logging
+
+import pandas as pd
+
+from rnn_pipeline.pipelines.seq2seq.nodes import cleaning_rules
+from rnn_pipeline.text.cleaning import clean_pairs
+from rnn_pipeline.text.tsv import parse_tsv_pairs
+
+logger = logging.getLogger(__name__)
+
+
+def parse_sentence_pairs(raw_pairs: dict) -> tuple[pd.DataFrame, dict]:
+    """Parse Anki/Tatoeba TSV into ``source``/``target`` pairs and a parse report."""
+    pairs, report = parse_tsv_pairs(raw_pairs["text"], raw_pairs["source"])
+    logger.info("Read %d sentence pairs from %s", len(pairs), raw_pairs["source"])
+    dropped = report.as_dict()
+    return pairs, {
+        "source": raw_pairs["source"],
+        "pairs": len(pairs),
+        "dropped_lines": dropped["dropped_lines"],
+        "first_dropped_line": dropped["first_dropped_line"],
+    }
+
+
+def clean_sentence_pairs(
+    sentence_pairs: pd.DataFrame, cleaning_options: dict, bucket_options: dict
+) -> tuple[pd.DataFrame, dict]:
+    """Normalise, filter, length-limit and dedupe sentence pairs."""
+    rules = cleaning_rules(cleaning_options, bucket_options)
+    clean, dropped = clean_pairs(sentence_pairs, rules)
+    logger.info(
+        "Cleaning kept %d of %d pairs; dropped %s",
+        len(clean),
+        len(sentence_pairs),
+        dropped,
+    )
+    return clean, {
+        "pairs_before_cleaning": len(sentence_pairs),
+        "pairs_kept": len(clean),
+        "dropped": dropped,
+    }

@@ -1,0 +1,49 @@
+"""Scoring decoded outputs against references: BLEU, chrF, exact match, characters."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sacrebleu
+
+
+def character_accuracy(hypothesis: str, reference: str) -> float:
+    """Share of positions where the two strings agree, over the longer length."""
+    length = max(len(hypothesis), len(reference))
+    if length == 0:
+        return 1.0
+    hits = sum(h == r for h, r in zip(hypothesis, reference, strict=False))
+    return hits / length
+
+
+def score_outputs(
+    hypotheses: Sequence[str], references: Sequence[str], bleu_tokenize: str = "13a"
+) -> dict[str, float]:
+    """Corpus BLEU and chrF (sacrebleu), exact match and mean character accuracy.
+
+    Args:
+        hypotheses: Model outputs.
+        references: One reference per output.
+        bleu_tokenize: sacrebleu tokenizer (``13a``, ``zh``, ``char``, ...).
+
+    Raises:
+        ValueError: If the two lists differ in length or are empty.
+    """
+    if len(hypotheses) != len(references) or not references:
+        raise ValueError(
+            "expected as many outputs as references (at least one), got "
+            f"{len(hypotheses)} outputs and {len(references)} references"
+        )
+    hypotheses, references = list(hypotheses), list(references)
+    bleu = sacrebleu.corpus_bleu(hypotheses, [references], tokenize=bleu_tokenize)
+    chrf = sacrebleu.corpus_chrf(hypotheses, [references])
+    exact = sum(h == r for h, r in zip(hypotheses, references, strict=True))
+    characters = sum(
+        character_accuracy(h, r) for h, r in zip(hypotheses, references, strict=True)
+    )
+    return {
+        "bleu": float(bleu.score),
+        "chrf": float(chrf.score),
+        "exact_match": exact / len(references),
+        "character_accuracy": characters / len(references),
+    }

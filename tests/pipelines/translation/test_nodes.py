@@ -1,0 +1,38 @@
+import pytest
+
+from rnn_pipeline.pipelines.translation import nodes
+from rnn_pipeline.text.errors import CorpusError
+
+BUCKETS = {"buckets": [[20, 21], [40, 41]]}
+LATIN = {"chinese_only": False, "fullwidth_punctuation": False, "space_to_comma": False}
+
+
+def test_parse_sentence_pairs_reports_the_source_and_bad_lines():
+    raw = {
+        "source": "ell.txt",
+        "text": "Go.\tΠάμε.\tCC-BY\nbroken line\nRun!\tΤρέξε!\n",
+    }
+    pairs, report = nodes.parse_sentence_pairs(raw)
+    assert pairs.values.tolist() == [["Go.", "Πάμε."], ["Run!", "Τρέξε!"]]
+    assert report["source"] == "ell.txt"
+    assert report["dropped_lines"] == {"wrong_field_count": 1}
+    assert report["first_dropped_line"] == {"wrong_field_count": 2}
+
+
+def test_clean_sentence_pairs_keeps_latin_text_and_drops_long_pairs():
+    raw = {"source": "t", "text": "Go.\tΠάμε.\nGo.\tΠάμε.\n" + "a" * 50 + "\tbc\n"}
+    pairs, _ = nodes.parse_sentence_pairs(raw)
+    clean, report = nodes.clean_sentence_pairs(pairs, LATIN, BUCKETS)
+    assert clean.values.tolist() == [["Go.", "Πάμε."]]
+    assert report["dropped"] == {"duplicate": 1, "too_long": 1}
+
+
+def test_the_chatbot_cleaning_defaults_reject_a_latin_corpus_with_a_clear_error():
+    pairs, _ = nodes.parse_sentence_pairs({"source": "t", "text": "Go.\tΠάμε.\n"})
+    with pytest.raises(CorpusError, match="no pair is left after cleaning"):
+        nodes.clean_sentence_pairs(pairs, {}, BUCKETS)
+
+
+def test_a_file_without_pairs_names_the_file():
+    with pytest.raises(CorpusError, match="notes.txt: expected lines"):
+        nodes.parse_sentence_pairs({"source": "notes.txt", "text": "no tabs\n"})
