@@ -3,6 +3,7 @@ tracked in MLflow, then the chat command on the trained model."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -110,10 +111,14 @@ def test_versioned_outputs_are_on_disk_and_the_corpus_source_is_reported(
     assert "embedded default" in report.read_text(encoding="utf-8")
 
 
-def test_chat_answers_a_single_message(trained_project):
+def test_chat_answers_a_single_message_like_the_pipeline_did(trained_project):
     result = kedro(trained_project, "chat", "你好")
     assert result.returncode == 0, result.stderr[-2000:]
-    assert result.stdout.strip()
+    report = next(trained_project.glob("data/07_model_output/chatbot/replies.json/*/*"))
+    replies = json.loads(report.read_text(encoding="utf-8"))["replies"]
+    expected = next(r["reply"] for r in replies if r["prompt"] == "你好")
+    # Logs go to stderr: stdout is the reply alone, the same greedy reply as the run's.
+    assert result.stdout == expected + "\n"
 
 
 def test_chat_loop_handles_bad_input_and_ends_on_exit(trained_project):
@@ -137,4 +142,29 @@ def test_chat_without_a_trained_model_says_which_command_to_run(tmp_path):
     result = kedro(copy_project(tmp_path), "chat", "你好")
     assert result.returncode != 0
     assert "kedro run --pipelines chatbot" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_corpus_that_cleans_to_nothing_gets_one_line_and_no_traceback(tmp_path):
+    project = copy_project(tmp_path)
+    (project / "data/01_raw/chat.conv").write_text("E\nM hello\nM world\n")
+    result = kedro(project, "run", "--pipelines", "chatbot")
+    assert result.returncode == 1
+    assert "Error: no pair is left after cleaning 1 pairs" in result.stderr
+    assert "Traceback" not in result.stderr
+    # Raw data is only read.
+    assert (project / "data/01_raw/chat.conv").read_text() == "E\nM hello\nM world\n"
+
+
+def test_a_parameter_typo_names_the_group_and_key(tmp_path):
+    result = kedro(
+        copy_project(tmp_path),
+        "run",
+        "--pipelines",
+        "chatbot",
+        "--params",
+        "chatbot.split_options.test_fractoin=0.3",
+    )
+    assert result.returncode == 1
+    assert "Error: invalid split_options: test_fractoin: Extra inputs" in result.stderr
     assert "Traceback" not in result.stderr

@@ -10,17 +10,18 @@ import keras
 logger = logging.getLogger(__name__)
 
 
-def compile_function(fn: Callable) -> Callable:
+def compile_function(fn: Callable, jit_compile: bool = False) -> Callable:
     """Compile ``fn`` into one graph with the active backend (tf.function, jax.jit).
 
     Decoding loops are compiled so a reply costs one call, not one Python round trip
-    per token. Other backends run ``fn`` eagerly.
+    per token. ``jit_compile`` asks TensorFlow for XLA as well (JAX always uses it).
+    Other backends run ``fn`` eagerly.
     """
     backend = keras.backend.backend()
     if backend == "tensorflow":
         import tensorflow as tf
 
-        return tf.function(fn, reduce_retracing=True)
+        return tf.function(fn, reduce_retracing=True, jit_compile=jit_compile)
     if backend == "jax":
         import jax
 

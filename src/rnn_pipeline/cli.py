@@ -1,23 +1,70 @@
-"""Project commands, discovered by Kedro: ``kedro chat`` and ``kedro translate``."""
+"""Project commands, discovered by Kedro: ``kedro chat``, ``kedro translate``, and
+``kedro run`` with one-line messages for input errors."""
 
 from __future__ import annotations
 
+import functools
+import os
 from pathlib import Path
 
 import click
+from kedro.framework.cli.project import run as _kedro_run
 from kedro.framework.project import configure_project
 from kedro.framework.session import KedroSession
 from kedro.framework.startup import bootstrap_project
 from kedro.io import DatasetError
 
+from rnn_pipeline.datasets.raw_text_dataset import MissingCorpusError
+from rnn_pipeline.text.errors import UserInputError
 from rnn_pipeline.text.vocab import PairVocabulary
 
 EXIT_WORDS = {"exit", "quit", ":q"}
+# Show the full traceback of input errors too (for debugging the project itself).
+TRACEBACK_ENV = "RNN_PIPELINE_TRACEBACK"
 
 
 @click.group(name="rnn_pipeline")
 def cli() -> None:
     """Commands of the rnn_pipeline project."""
+
+
+def _user_error(exc: BaseException) -> BaseException | None:
+    """The first error in ``exc``'s chain that a user can fix, if any."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, UserInputError | MissingCorpusError):
+            return exc
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+def _one_line_errors(callback):
+    """Turn input errors raised inside ``callback`` into one-line CLI errors."""
+
+    @functools.wraps(callback)
+    def wrapper(*args, **kwargs):
+        try:
+            return callback(*args, **kwargs)
+        except Exception as exc:
+            cause = _user_error(exc)
+            if cause is None or os.environ.get(TRACEBACK_ENV):
+                raise
+            raise click.ClickException(str(cause).strip()) from None
+
+    return wrapper
+
+
+# Kedro's own `kedro run`, every option kept, with input errors shown as one line.
+run = click.Command(
+    name="run",
+    params=_kedro_run.params,
+    callback=_one_line_errors(_kedro_run.callback),
+    help=_kedro_run.help,
+    short_help=_kedro_run.short_help,
+    context_settings=_kedro_run.context_settings,
+)
+cli.add_command(run)
 
 
 def _load_trained(namespace: str, env: str | None) -> tuple[object, dict, dict]:

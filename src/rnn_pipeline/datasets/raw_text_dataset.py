@@ -11,6 +11,10 @@ from kedro.io import AbstractDataset, DatasetError
 logger = logging.getLogger(__name__)
 
 
+class MissingCorpusError(DatasetError):
+    """The corpus file is absent and there is no embedded default."""
+
+
 class RawTextDataset(AbstractDataset[None, dict]):
     """Loads a raw text file as ``{"source": ..., "text": ...}``; never writes.
 
@@ -44,7 +48,7 @@ class RawTextDataset(AbstractDataset[None, dict]):
             logger.info("Corpus: %s", self._filepath)
             return {"source": str(self._filepath), "text": text}
         if self._fallback is None:
-            raise DatasetError(
+            raise MissingCorpusError(
                 f"no corpus at {self._filepath}: put {self.expected_format} there"
             )
         source, text = self._default()

@@ -21,21 +21,32 @@ class Seq2SeqGenerator:
         model: A trained ``Seq2Seq``.
         sampler: Chooses each next token.
         max_length: Most tokens generated per reply (EOS included).
+        stop_at_eos: End a reply at EOS (benchmarks turn it off to time full-length
+            replies).
+        jit_compile: Compile the loop with XLA where the backend allows it.
     """
 
-    def __init__(self, model: Seq2Seq, sampler: Sampler, max_length: int) -> None:
+    def __init__(
+        self,
+        model: Seq2Seq,
+        sampler: Sampler,
+        max_length: int,
+        stop_at_eos: bool = True,
+        jit_compile: bool = False,
+    ) -> None:
         if max_length < 1:
             raise ValueError(f"max_length must be >= 1, got {max_length}")
         self.model = model
         self.sampler = sampler
         self.max_length = max_length
-        self._generate = compile_function(self._generate_tokens)
+        self.end_token = EOS if stop_at_eos else None
+        self._generate = compile_function(self._generate_tokens, jit_compile)
 
     def _generate_tokens(self, source_tokens):
         state = self.model.encode(source_tokens)
         start = ops.full((ops.shape(source_tokens)[0],), GO, dtype="int32")
         tokens, _ = self.sampler(
-            self.model.next, start, state, self.max_length, end_token=EOS
+            self.model.next, start, state, self.max_length, end_token=self.end_token
         )
         return tokens
 

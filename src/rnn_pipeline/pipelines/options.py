@@ -12,6 +12,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from rnn_pipeline.text.errors import OptionsError
+
 
 class Options(BaseModel):
     """Base of every parameter group: strict keys, immutable."""
@@ -26,7 +28,7 @@ def parse(options_type: type[OptionsT], values: dict[str, Any] | None) -> Option
     """Validate one parameter group; the error names the group, key and value.
 
     Raises:
-        ValueError: e.g. ``invalid split_options: test_fractoin: Extra inputs are
+        OptionsError: e.g. ``invalid split_options: test_fractoin: Extra inputs are
             not permitted (got 0.2)``.
     """
     try:
@@ -38,4 +40,4 @@ def parse(options_type: type[OptionsT], values: dict[str, Any] | None) -> Option
             f"(got {error['input']!r})"
             for error in exc.errors()
         )
-        raise ValueError(f"invalid {group}: {problems}") from None
+        raise OptionsError(f"invalid {group}: {problems}") from None
