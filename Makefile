@@ -9,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench viz mlflow-ui clean
+.PHONY: install run test lint bench viz mlflow-ui serve clean
 
 install: $(STAMP)
 
@@ -35,6 +35,9 @@ bench: install
 
 viz: install
 	$(BIN)/kedro viz run --host 127.0.0.1 --port 4141 --no-browser
+
+serve: install
+	$(BIN)/kedro serve --namespace chatbot --host 127.0.0.1 --port 5001
 
 mlflow-ui: install
 	$(BIN)/mlflow ui --backend-store-uri sqlite:///mlflow.db --host 127.0.0.1 --port 5000

@@ -168,3 +168,97 @@ def test_a_parameter_typo_names_the_group_and_key(tmp_path):
     assert result.returncode == 1
     assert "Error: invalid split_options: test_fractoin: Extra inputs" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_notebook_runs_top_to_bottom_on_the_trained_project(trained_project):
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = nbformat.read(
+        PROJECT / "notebooks/chatbot_walkthrough.ipynb", as_version=4
+    )
+    (trained_project / "notebooks").mkdir(exist_ok=True)
+    client = NotebookClient(
+        notebook,
+        timeout=300,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(trained_project / "notebooks")}},
+    )
+    client.execute()  # raises CellExecutionError on any failing cell
+    outputs = [
+        output.get("text", "") or str(output.get("data", {}).get("text/plain", ""))
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for output in cell.get("outputs", [])
+    ]
+    text = "\n".join(outputs)
+    assert "embedded default" in text  # the ingest report says which corpus
+    assert "'<pad>': 0" in text and "10x15" in text
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def post(url: str, body: bytes) -> tuple[int, dict]:
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(
+        url, data=body, headers={"Content-Type": "application/json"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_the_served_model_answers_like_the_pipeline(trained_project):
+    import signal
+    import time
+    import urllib.request
+
+    port = free_port()
+    env = {**os.environ, "KEDRO_DISABLE_TELEMETRY": "true"}
+    server = subprocess.Popen(
+        [KEDRO, "serve", "--port", str(port)],
+        cwd=trained_project,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,  # so the uvicorn child is stopped with it
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(f"{base}/ping", timeout=2)
+                break
+            except OSError:
+                assert server.poll() is None, server.stderr.read().decode()[-2000:]
+                time.sleep(1)
+        status, body = post(
+            f"{base}/invocations", json.dumps({"inputs": ["你好", ""]}).encode()
+        )
+        assert status == 200
+        report = next(
+            trained_project.glob("data/07_model_output/chatbot/replies.json/*/*")
+        )
+        replies = json.loads(report.read_text(encoding="utf-8"))["replies"]
+        expected = next(r["reply"] for r in replies if r["prompt"] == "你好")
+        assert body["predictions"][0] == {"reply": expected, "notice": ""}
+        assert body["predictions"][1]["reply"] == ""
+        assert "Please type a message" in body["predictions"][1]["notice"]
+        status, body = post(f"{base}/invocations", b"{not json")
+        assert 400 <= status < 500 and "JSON" in body["message"]
+        wrong = {"dataframe_split": {"columns": ["a", "b"], "data": [["x", "y"]]}}
+        status, body = post(f"{base}/invocations", json.dumps(wrong).encode())
+        assert 400 <= status < 500 and "message" in body["message"]
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)

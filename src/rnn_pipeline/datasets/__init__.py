@@ -2,7 +2,13 @@
 Kedro)."""
 
 from rnn_pipeline.datasets.conv_corpus_dataset import ConvCorpusDataset
+from rnn_pipeline.datasets.mlflow_pyfunc_dataset import Seq2SeqPyfuncDataset
 from rnn_pipeline.datasets.raw_text_dataset import RawTextDataset
 from rnn_pipeline.datasets.sentence_pairs_dataset import SentencePairsDataset
 
-__all__ = ["ConvCorpusDataset", "RawTextDataset", "SentencePairsDataset"]
+__all__ = [
+    "ConvCorpusDataset",
+    "RawTextDataset",
+    "SentencePairsDataset",
+    "Seq2SeqPyfuncDataset",
+]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from pathlib import Path
 
@@ -381,6 +382,30 @@ def reply_to_prompts(
             {"prompt": r.prompt, "reply": r.reply, "message": r.message}
             for r in replies
         ],
+    }
+
+
+def package_for_serving(
+    model: keras.Model,
+    vocabulary: dict,
+    evaluation_options: dict,
+    cleaning_options: dict,
+    bucket_options: dict,
+) -> dict:
+    """Everything ``mlflow models serve`` needs to answer like ``kedro chat``."""
+    options = parse(EvaluationOptions, evaluation_options)
+    buckets = parse(BucketOptions, bucket_options)
+    rules = cleaning_rules(cleaning_options, bucket_options)
+    return {
+        "model": model,
+        "vocab": vocabulary,
+        "config": {
+            "rules": dataclasses.asdict(rules),
+            "max_source_length": buckets.max_source_len,
+            "max_reply_length": options.max_reply_length,
+            "sampler": options.sampler,
+            "sampler_options": options.sampler_options,
+        },
     }
 
 

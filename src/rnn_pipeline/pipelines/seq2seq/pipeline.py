@@ -104,6 +104,18 @@ def create_pipeline(**kwargs) -> Pipeline:
                 name="plot_attention_maps_node",
             ),
             Node(
+                nodes.package_for_serving,
+                [
+                    "model",
+                    "vocab",
+                    "params:evaluation_options",
+                    "params:cleaning_options",
+                    "params:bucket_options",
+                ],
+                "serving_model",
+                name="package_for_serving_node",
+            ),
+            Node(
                 nodes.reply_to_prompts,
                 [
                     "model",

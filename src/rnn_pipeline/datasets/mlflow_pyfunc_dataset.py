@@ -1,0 +1,78 @@
+"""Logging a trained seq2seq model to the MLflow run as a servable pyfunc model."""
+
+from __future__ import annotations
+
+import json
+import logging
+import tempfile
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import mlflow
+from kedro.io import AbstractDataset, DatasetError
+from mlflow.models import ModelSignature
+from mlflow.types import ColSpec, Schema
+
+logger = logging.getLogger(__name__)
+
+SIGNATURE = ModelSignature(
+    inputs=Schema([ColSpec("string", "message")]),
+    outputs=Schema([ColSpec("string", "reply"), ColSpec("string", "notice")]),
+)
+
+
+class Seq2SeqPyfuncDataset(AbstractDataset[dict, None]):
+    """Saves ``{"model", "vocab", "config"}`` as an MLflow pyfunc model of the run.
+
+    The model is logged from code (``rnn_pipeline/serving/seq2seq_pyfunc.py``), with
+    the ``.keras`` file, the vocabulary JSON and the decoding settings as artifacts:
+    no pickle. Serve it with
+    ``mlflow models serve -m runs:/<run_id>/<name> --env-manager local``.
+
+    Args:
+        name: Name of the logged model inside the run.
+        metadata: Free-form metadata (kedro-viz layers).
+    """
+
+    def __init__(self, name: str, metadata: dict[str, Any] | None = None) -> None:
+        self._name = name
+        self.metadata = metadata
+
+    def save(self, data: dict) -> None:
+        if mlflow.active_run() is None:
+            logger.warning(
+                "No active MLflow run: the %s pyfunc is not logged", self._name
+            )
+            return
+        code = resources.files("rnn_pipeline.serving") / "seq2seq_pyfunc.py"
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            data["model"].save(folder / "model.keras")
+            for name in ("vocab", "config"):
+                (folder / f"{name}.json").write_text(
+                    json.dumps(data[name], ensure_ascii=False), encoding="utf-8"
+                )
+            info = mlflow.pyfunc.log_model(
+                name=self._name,
+                python_model=str(code),
+                artifacts={
+                    name: str(folder / file)
+                    for name, file in (
+                        ("model", "model.keras"),
+                        ("vocab", "vocab.json"),
+                        ("config", "config.json"),
+                    )
+                },
+                signature=SIGNATURE,
+            )
+        logger.info("Logged the servable model %s (%s)", self._name, info.model_uri)
+
+    def load(self) -> None:
+        raise DatasetError(
+            f"{self._name} is served, not loaded: mlflow models serve -m "
+            f"runs:/<run_id>/{self._name} --env-manager local"
+        )
+
+    def _describe(self) -> dict[str, Any]:
+        return {"name": self._name}

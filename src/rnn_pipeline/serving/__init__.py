@@ -1,0 +1,1 @@
+"""Serving trained seq2seq models (chatbot, translator) as MLflow pyfunc models."""

@@ -1,0 +1,96 @@
+"""An MLflow pyfunc model answering messages with a trained seq2seq model.
+
+Logged "from code" (MLflow loads this file, never a pickle): the Keras model, the
+vocabulary and the decoding settings travel as artifacts of the logged model, so
+``mlflow models serve`` needs nothing from the Kedro project.
+
+Request: ``{"inputs": ["你好"]}`` or ``{"dataframe_split": {"columns": ["message"],
+"data": [["你好"]]}}``. Response: one ``reply`` (empty when the message could not be
+answered) and one ``notice`` (why, or a note on unknown characters) per message.
+"""
+
+from __future__ import annotations
+
+import json
+
+import mlflow
+import pandas as pd
+from mlflow.exceptions import MlflowException
+from mlflow.protos.databricks_pb2 import INVALID_PARAMETER_VALUE
+from mlflow.pyfunc import PythonModel
+
+
+def messages_from(model_input) -> list[str]:
+    """The messages of a request: a ``message`` column, a single column, or a list.
+
+    Raises:
+        MlflowException: INVALID_PARAMETER_VALUE (HTTP 400) for any other shape.
+    """
+    if isinstance(model_input, pd.DataFrame):
+        if "message" in model_input.columns:
+            column = model_input["message"]
+        elif model_input.shape[1] == 1:
+            column = model_input.iloc[:, 0]
+        else:
+            raise MlflowException(
+                f"expected a 'message' column, got columns {list(model_input.columns)}",
+                error_code=INVALID_PARAMETER_VALUE,
+            )
+        values = column.tolist()
+    elif isinstance(model_input, str):
+        values = [model_input]
+    elif isinstance(model_input, list | tuple):
+        values = list(model_input)
+    else:
+        raise MlflowException(
+            f"expected messages as strings, got {type(model_input).__name__}",
+            error_code=INVALID_PARAMETER_VALUE,
+        )
+    if not all(isinstance(v, str) for v in values):
+        kinds = sorted({type(v).__name__ for v in values})
+        raise MlflowException(
+            f"expected every message to be a string, got {kinds}",
+            error_code=INVALID_PARAMETER_VALUE,
+        )
+    return values
+
+
+class Seq2SeqPyfunc(PythonModel):
+    """Loads the artifacts once, then answers batches of messages."""
+
+    def load_context(self, context) -> None:
+        import keras
+
+        from rnn_pipeline.chat import Responder
+        from rnn_pipeline.text.cleaning import CleaningRules
+        from rnn_pipeline.text.vocab import PairVocabulary
+
+        with open(context.artifacts["vocab"], encoding="utf-8") as f:
+            vocabulary = PairVocabulary.from_dict(json.load(f))
+        with open(context.artifacts["config"], encoding="utf-8") as f:
+            config = json.load(f)
+        # Inference only: no optimizer or training metrics to restore.
+        model = keras.saving.load_model(
+            context.artifacts["model"], safe_mode=True, compile=False
+        )
+        self.responder = Responder(
+            model,
+            vocabulary,
+            CleaningRules(**config["rules"]),
+            config["max_source_length"],
+            config["max_reply_length"],
+            config["sampler"],
+            config["sampler_options"],
+        )
+
+    def predict(self, context, model_input, params=None) -> pd.DataFrame:
+        replies = self.responder.reply(messages_from(model_input))
+        return pd.DataFrame(
+            {
+                "reply": [r.reply or "" for r in replies],
+                "notice": [r.message or "" for r in replies],
+            }
+        )
+
+
+mlflow.models.set_model(Seq2SeqPyfunc())
