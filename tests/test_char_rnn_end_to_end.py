@@ -3,14 +3,11 @@ project (embedded stdlib corpus), tracked in MLflow, then ``kedro generate``."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import mlflow
 import pytest
 import yaml
-from kedro.framework.session import KedroSession
-from kedro.framework.startup import bootstrap_project
 
 from tests.test_end_to_end import PROJECT, copy_project, kedro
 
@@ -41,24 +38,22 @@ def copy_char_project(destination: Path) -> Path:
 @pytest.fixture(scope="module")
 def trained_project(tmp_path_factory):
     project = copy_char_project(tmp_path_factory.mktemp("char_project"))
-    cwd = Path.cwd()
-    os.chdir(project)  # the SQLite tracking URI is relative to the working directory
-    try:
-        bootstrap_project(project)
-        with KedroSession.create(project_path=project) as session:
-            session.run(pipeline_names=["code"])
-    finally:
-        os.chdir(cwd)
+    # `kedro run` (a KedroSession) in its own process: an in-process session leaves
+    # MLflow state behind that sends the chatbot end-to-end test's run elsewhere.
+    result = kedro(project, "run", "--pipelines", "code")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return project
 
 
 def test_the_mlflow_run_holds_losses_perplexity_and_sample_texts(trained_project):
-    mlflow.set_tracking_uri(f"sqlite:///{trained_project / 'mlflow.db'}")
-    (run,) = mlflow.search_runs(experiment_names=["rnn_pipeline"], output_format="list")
+    # A client of its own: setting the global tracking URI would leak into the
+    # chatbot's end-to-end test, which runs next in the same process.
+    client = mlflow.MlflowClient(f"sqlite:///{trained_project / 'mlflow.db'}")
+    experiment = client.get_experiment_by_name("rnn_pipeline")
+    (run,) = client.search_runs([experiment.experiment_id])
     assert run.info.status == "FINISHED" and run.info.run_name == "code"
     assert run.data.params["code.model_options.units"] == "16"
     assert {"validation_loss", "validation_perplexity"} <= set(run.data.metrics)
-    client = mlflow.MlflowClient()
     for metric in ("train_loss", "val_loss", "val_perplexity"):
         steps = [m.step for m in client.get_metric_history(run.info.run_id, metric)]
         assert steps == [0, 1], metric
