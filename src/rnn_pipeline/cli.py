@@ -1,5 +1,6 @@
-"""Project commands, discovered by Kedro: ``kedro chat``, ``kedro translate``, and
-``kedro serve``, and ``kedro run`` with one-line messages for input errors."""
+"""Project commands, discovered by Kedro: ``kedro chat``, ``kedro translate``,
+``kedro generate``, ``kedro serve``, and ``kedro run`` with one-line messages for
+input errors."""
 
 from __future__ import annotations
 
@@ -81,7 +82,8 @@ def _load_trained(namespace: str, env: str | None) -> tuple[object, dict, dict]:
         except DatasetError as exc:
             raise click.ClickException(
                 f"no trained {namespace} model was found ({_first_line(exc)}). "
-                f"Train one first: kedro run --pipelines {namespace}  (or: make run)"
+                f"Train one first: kedro run --pipelines {namespace}"
+                + ("  (or: make run)" if namespace == "chatbot" else "")
             ) from None
     return model, vocabulary, params
 
@@ -259,3 +261,87 @@ def serve(namespace: str, host: str, port: int, env: str | None) -> None:
         "--env-manager", "local", "--host", host, "--port", str(port),
     ]  # fmt: skip
     os.execve(command[0], command, env_vars)
+
+
+@cli.command()
+@click.option(
+    "--namespace",
+    "-n",
+    default="code",
+    show_default=True,
+    help="Which char-RNN corpus: poetry, shakespeare or code.",
+)
+@click.option(
+    "--start",
+    "starts",
+    multiple=True,
+    help="Start string (repeatable; default: sampling_options.start_strings).",
+)
+@click.option("--length", type=int, default=None, help="Characters to generate.")
+@click.option("--env", "-e", default=None, help="Kedro configuration environment.")
+@click.option(
+    "--sampler",
+    type=click.Choice(["greedy", "temperature", "top_k", "top_p"]),
+    default=None,
+    help="Sampling rule (default: sampling_options.sampler).",
+)
+@click.option("--temperature", type=float, default=None, help="Sampler temperature.")
+@click.option("--k", "top_k", type=int, default=None, help="k of the top_k sampler.")
+@click.option("--p", "top_p", type=float, default=None, help="p of the top_p sampler.")
+@click.option("--seed", type=int, default=None, help="Seed of the random choices.")
+def generate(
+    namespace: str,
+    starts: tuple[str, ...],
+    length: int | None,
+    env: str | None,
+    sampler: str | None,
+    temperature: float | None,
+    top_k: int | None,
+    top_p: float | None,
+    seed: int | None,
+) -> None:
+    """Write text with a trained char-RNN, continuing each start string."""
+    from rnn_pipeline import samplers
+    from rnn_pipeline.models.char_rnn_generator import CharRNNGenerator, generate_texts
+    from rnn_pipeline.pipelines.char_rnn import NAMESPACES
+    from rnn_pipeline.pipelines.char_rnn.options import SamplingOptions, parse
+    from rnn_pipeline.text.vocab import Vocabulary
+
+    if namespace not in NAMESPACES:
+        raise click.ClickException(
+            f"--namespace must be one of {', '.join(NAMESPACES)}, got {namespace!r}"
+        )
+    model, vocabulary, params = _load_trained(namespace, env)
+    options = {
+        key: value
+        for key, value in (
+            ("temperature", temperature),
+            ("k", top_k),
+            ("p", top_p),
+            ("seed", seed),
+        )
+        if value is not None
+    }
+    try:
+        defaults = parse(SamplingOptions, params.get("sampling_options"))
+        name = sampler or defaults.sampler
+        # The YAML options belong to the YAML sampler; another sampler starts afresh.
+        base = defaults.sampler_options if name == defaults.sampler else {}
+        generator = CharRNNGenerator(
+            model, samplers.get(name, **{**base, **options}), length or defaults.length
+        )
+        generated = generate_texts(
+            generator,
+            Vocabulary.from_dict(vocabulary),
+            list(starts) or defaults.start_strings,
+        )
+    except (ValueError, TypeError) as exc:
+        raise click.ClickException(_first_line(exc)) from None
+    for sample in generated:
+        if sample.unknown:
+            click.echo(
+                f"note: {''.join(sample.unknown)!r} not in the {namespace} vocabulary, "
+                "read as <unk>",
+                err=True,
+            )
+        click.echo(sample.text)

@@ -6,7 +6,10 @@ from kedro.framework.project import find_pipelines
 from kedro.pipeline import Pipeline
 
 # Templates are instantiated under namespaces by other pipelines, not run alone.
-TEMPLATES = ("seq2seq",)
+# The char-RNN template runs per corpus through the namespaced packages poetry/,
+# shakespeare/ and code/ (one package per name, so Kedro's selective loading of
+# `kedro run --pipelines code` finds it).
+TEMPLATES = ("seq2seq", "char_rnn")
 
 
 def register_pipelines() -> dict[str, Pipeline]:

@@ -5,10 +5,12 @@ from rnn_pipeline.datasets.conv_corpus_dataset import ConvCorpusDataset
 from rnn_pipeline.datasets.mlflow_pyfunc_dataset import Seq2SeqPyfuncDataset
 from rnn_pipeline.datasets.raw_text_dataset import RawTextDataset
 from rnn_pipeline.datasets.sentence_pairs_dataset import SentencePairsDataset
+from rnn_pipeline.datasets.text_corpus_dataset import TextCorpusDataset
 
 __all__ = [
     "ConvCorpusDataset",
     "RawTextDataset",
     "SentencePairsDataset",
     "Seq2SeqPyfuncDataset",
+    "TextCorpusDataset",
 ]

@@ -1,0 +1,255 @@
+"""Nodes of the char-RNN pipeline: thin adapters over ``rnn_pipeline`` library code."""
+
+from __future__ import annotations
+
+import logging
+import math
+from pathlib import Path
+
+import keras
+import numpy as np
+import pandas as pd
+import tensorflow as tf
+from matplotlib.figure import Figure
+
+from rnn_pipeline import samplers
+from rnn_pipeline.backend import describe_devices
+from rnn_pipeline.models.char_rnn import CharRNN
+from rnn_pipeline.models.char_rnn_generator import CharRNNGenerator, generate_texts
+from rnn_pipeline.pipelines.char_rnn.options import (
+    CleaningOptions,
+    ModelOptions,
+    SamplingOptions,
+    SplitOptions,
+    TrainingOptions,
+    VocabOptions,
+    WindowOptions,
+    parse,
+)
+from rnn_pipeline.pipelines.tracking import history_metrics, scalar_metrics
+from rnn_pipeline.plotting import plot_history
+from rnn_pipeline.text import specials
+from rnn_pipeline.text.errors import CorpusError
+from rnn_pipeline.text.plain import TextCleaningRules, clean_text, split_contiguous
+from rnn_pipeline.text.vocab import Vocabulary, build_vocab
+from rnn_pipeline.training.fit import (
+    FitOptions,
+    compile_model,
+    fingerprint,
+    fit_with_resume,
+)
+from rnn_pipeline.training.windows import make_window_dataset, window_count
+
+logger = logging.getLogger(__name__)
+
+FIT_FIELDS = {
+    "epochs",
+    "learning_rate",
+    "clipnorm",
+    "lr_decay_factor",
+    "lr_patience",
+    "min_learning_rate",
+    "verbose",
+}
+
+
+def ingest_text(raw_text: dict) -> tuple[str, dict]:
+    """Take the corpus text and report where it came from.
+
+    Raises:
+        CorpusError: If the corpus holds no text at all.
+    """
+    text = raw_text["text"]
+    if not text.strip():
+        raise CorpusError(
+            f"expected a text corpus, got an empty file: {raw_text['source']}"
+        )
+    logger.info("Read %d characters from %s", len(text), raw_text["source"])
+    return text, {"source": raw_text["source"], "characters": len(text)}
+
+
+def clean_corpus(corpus: str, cleaning_options: dict) -> tuple[str, dict]:
+    """Normalise line endings and apply the optional line filters.
+
+    Raises:
+        CorpusError: If nothing is left after cleaning.
+    """
+    rules = TextCleaningRules(**parse(CleaningOptions, cleaning_options).model_dump())
+    cleaned, report = clean_text(corpus, rules)
+    if len(cleaned) < 2:
+        raise CorpusError(
+            f"cleaning left {len(cleaned)} characters of {len(corpus)}: "
+            f"check cleaning_options (report: {report})"
+        )
+    logger.info(
+        "Cleaning kept %d of %d lines", report["lines_kept"], report["lines_in"]
+    )
+    return cleaned, report
+
+
+def split_text(clean_text: str, split_options: dict) -> tuple[str, str]:
+    """Split into train and validation text by contiguous blocks."""
+    options = parse(SplitOptions, split_options)
+    train, validation = split_contiguous(
+        clean_text, options.validation_fraction, options.block_chars
+    )
+    logger.info(
+        "Split %d train / %d validation characters", len(train), len(validation)
+    )
+    return train, validation
+
+
+def build_char_vocabulary(train_text: str, vocab_options: dict) -> dict:
+    """The ``max_chars`` most frequent training characters, plus the special ids."""
+    options = parse(VocabOptions, vocab_options)
+    max_size = None
+    if options.max_chars is not None:
+        max_size = options.max_chars + len(specials.SPECIAL_TOKENS)
+    vocabulary = build_vocab([train_text], options.min_count, max_size)
+    logger.info("Vocabulary: %d characters + special tokens", len(vocabulary) - 4)
+    return vocabulary.to_dict()
+
+
+def encode_text(text: str, vocabulary: dict) -> pd.DataFrame:
+    """Character ids, one row per character (``id``); unknown ones become UNK."""
+    ids = Vocabulary.from_dict(vocabulary).encode(text)
+    return pd.DataFrame({"id": np.asarray(ids, dtype="int32")})
+
+
+def make_windows(
+    train_ids: pd.DataFrame, validation_ids: pd.DataFrame, window_options: dict
+) -> tuple[tf.data.Dataset, tf.data.Dataset, dict]:
+    """Shuffled training batches and ordered validation batches of windows.
+
+    Returns:
+        Both ``tf.data`` datasets and a report (window counts and a fingerprint of
+        the ids, which names the checkpoint folder).
+    """
+    options = parse(WindowOptions, window_options)
+    arrays = {"train": train_ids["id"].to_numpy(), "validation": validation_ids["id"]}
+    arrays["validation"] = arrays["validation"].to_numpy()
+    datasets = {
+        name: make_window_dataset(
+            ids,
+            options.sequence_length,
+            options.batch_size,
+            shuffle=name == "train",
+            seed=options.seed,
+            drop_remainder=name == "train",
+            name=name,
+        )
+        for name, ids in arrays.items()
+    }
+    report = {
+        f"{name}_windows": window_count(len(ids), options.sequence_length)
+        for name, ids in arrays.items()
+    }
+    report["ids_fingerprint"] = fingerprint(arrays["train"], arrays["validation"])
+    return datasets["train"], datasets["validation"], report
+
+
+def train_char_rnn(
+    train_windows: tf.data.Dataset,
+    validation_windows: tf.data.Dataset,
+    windows_report: dict,
+    vocabulary: dict,
+    model_options: dict,
+    training_options: dict,
+) -> tuple[keras.Model, dict]:
+    """Train the char-RNN, resuming from a checkpoint of the same data and options.
+
+    Returns:
+        The trained model and its per-epoch history (``loss``, ``val_loss``, ...).
+    """
+    model_opts = parse(ModelOptions, model_options)
+    options = parse(TrainingOptions, training_options)
+    keras.utils.set_random_seed(options.seed)
+    logger.info("Training on %s", describe_devices())
+    model = CharRNN(
+        len(vocabulary["tokens"]), name="char_rnn", **model_opts.model_dump()
+    )
+    fit_options = FitOptions(**options.model_dump(include=FIT_FIELDS))
+    compile_model(model, fit_options)
+    run_key = fingerprint(
+        vocabulary,
+        windows_report,
+        model_opts.model_dump(),
+        options.model_dump(exclude={"epochs", "verbose"}),
+    )
+    history = fit_with_resume(
+        model,
+        train_windows,
+        validation_windows,
+        fit_options,
+        Path(options.checkpoint_dir) / run_key,
+    )
+    return model, history
+
+
+def track_training(train_history: dict) -> dict:
+    """Per-epoch losses, and the validation perplexity, as MLflow metric histories."""
+    metrics = history_metrics(train_history)
+    if "val_loss" in train_history:
+        metrics["val_perplexity"] = [
+            {"value": math.exp(loss), "step": i}
+            for i, loss in enumerate(train_history["val_loss"])
+        ]
+    return metrics
+
+
+def plot_training(train_history: dict) -> Figure:
+    """Loss and next-character accuracy curves per epoch."""
+    return plot_history(train_history, title="char-RNN training")
+
+
+def evaluate_char_rnn(
+    model: keras.Model, validation_windows: tf.data.Dataset
+) -> tuple[dict, dict]:
+    """Validation loss (nats per character), perplexity and bits per character.
+
+    Returns:
+        MLflow metrics (``validation_loss``, ...) and the same values as a report.
+    """
+    if not model.compiled:
+        compile_model(model, FitOptions())
+    results = model.evaluate(validation_windows, verbose=0, return_dict=True)
+    loss = float(results["loss"])
+    report = {
+        "loss_nats_per_char": loss,
+        "perplexity": math.exp(loss),
+        "bits_per_char": loss / math.log(2),
+        "accuracy": float(results.get("token_accuracy", float("nan"))),
+    }
+    logger.info(
+        "Validation: %.3f nats/char, perplexity %.2f, %.3f bits/char",
+        loss,
+        report["perplexity"],
+        report["bits_per_char"],
+    )
+    metrics = scalar_metrics(
+        {
+            "validation_loss": loss,
+            "validation_perplexity": report["perplexity"],
+            "validation_bits_per_char": report["bits_per_char"],
+        }
+    )
+    return metrics, report
+
+
+def sample_texts(model: keras.Model, vocabulary: dict, sampling_options: dict) -> dict:
+    """Texts generated from each start string, as a report."""
+    options = parse(SamplingOptions, sampling_options)
+    sampler = samplers.get(options.sampler, **options.sampler_options)
+    generator = CharRNNGenerator(model, sampler, options.length)
+    generated = generate_texts(
+        generator, Vocabulary.from_dict(vocabulary), options.start_strings
+    )
+    for sample in generated:
+        logger.info("Sample from %r: %r", sample.start, sample.text[:80])
+    return {
+        "sampler": options.sampler,
+        "sampler_options": options.sampler_options,
+        "samples": [
+            {"start": s.start, "text": s.text, "unknown": s.unknown} for s in generated
+        ],
+    }

@@ -1,0 +1,10 @@
+"""Tang poetry: the char-RNN template under the ``poetry`` namespace."""
+
+from kedro.pipeline import Pipeline
+
+from rnn_pipeline.pipelines import char_rnn
+
+
+def create_pipeline(**kwargs) -> Pipeline:
+    """The char-RNN pipeline over ``data/01_raw/poetry.txt``."""
+    return char_rnn.create_pipeline(namespace="poetry")
