@@ -45,18 +45,28 @@ def test_every_pair_is_batched_once_per_epoch_one_bucket_per_batch():
     assert dataset.cardinality().numpy() > 0
 
 
-def test_length_bands_keep_target_padding_low():
-    sources, targets, buckets = corpus(2000)
-    dataset = make_seq2seq_dataset(sources, targets, buckets, 32, length_step=2)
+def padding(dataset):
     pad = total = 0
-    for _, target in dataset:
-        target = np.asarray(target)
-        pad += (target == PAD).sum()
-        total += target.size
-    assert pad / total < 0.1
+    for (source, _), target in dataset:
+        for array in (np.asarray(source), np.asarray(target)):
+            pad += (array == PAD).sum()
+            total += array.size
+    return pad / total
+
+
+def test_length_pools_keep_padding_low_and_random_order_does_not():
+    sources, targets, buckets = corpus(2000)
+    pooled = make_seq2seq_dataset(sources, targets, buckets, 32, shuffle=True)
+    random = make_seq2seq_dataset(
+        sources, targets, buckets, 32, shuffle=True, length_pool=0
+    )
+    assert padding(pooled) < 0.05
+    assert padding(random) > 0.15
 
 
 def test_batch_size_must_be_positive():
     sources, targets, buckets = corpus(10)
     with pytest.raises(ValueError, match="batch_size must be >= 1, got 0"):
         make_seq2seq_dataset(sources, targets, buckets, 0)
+    with pytest.raises(ValueError, match="length_pool must be >= 0, got -1"):
+        make_seq2seq_dataset(sources, targets, buckets, 8, length_pool=-1)

@@ -53,9 +53,14 @@ def make_seq2seq_dataset(
     batch_size: int,
     shuffle: bool = False,
     seed: int = 0,
-    length_step: int = 4,
+    length_pool: int = 50,
 ) -> tf.data.Dataset:
     """Batches of ``((source, decoder_tokens), target)`` drawn one bucket at a time.
+
+    Every batch holds pairs of one bucket, trimmed to its longest pair. With
+    ``length_pool`` > 0, pairs are also sorted by length within pools of
+    ``length_pool`` batches before batching (then batches are shuffled), so a batch
+    holds pairs of similar length and little arithmetic is spent on PAD.
 
     Args:
         sources: ``(n, max_source_len)`` padded ids.
@@ -64,35 +69,54 @@ def make_seq2seq_dataset(
         batch_size: Pairs per batch.
         shuffle: Reshuffle pairs (and so batches) every epoch.
         seed: Shuffle seed.
-        length_step: Within a bucket, pairs whose target lengths fall in the same
-            ``length_step``-wide band share batches; 0 groups by bucket only.
+        length_pool: Batches per length-sorting pool; 0 batches pairs of a bucket in
+            random order.
     """
     if batch_size < 1:
         raise ValueError(f"batch_size must be >= 1, got {batch_size}")
-    target_lengths = (targets != PAD).sum(axis=1)
-    band = target_lengths // length_step if length_step > 0 else 0 * target_lengths
-    keys = buckets.astype(np.int64) * 100_000 + band
-    # group_by_window flushes each key's last partial window, so the batch count is
-    # known exactly; telling tf.data keeps Keras from guessing the epoch length.
+    if length_pool < 0:
+        raise ValueError(f"length_pool must be >= 0, got {length_pool}")
+    buckets = buckets.astype(np.int64)
+    # Sorting key: bucket first, then target length, then source length.
+    keys = (
+        buckets * 1_000_000
+        + (targets != PAD).sum(axis=1) * 1_000
+        + (sources != PAD).sum(axis=1)
+    )
+    # group_by_window emits ceil(n_b / batch_size) batches per bucket whatever the
+    # order, so the epoch length is known exactly; telling tf.data keeps Keras from
+    # guessing it.
     n_batches = int(
-        sum(-(-n // batch_size) for n in np.unique(keys, return_counts=True)[1])
+        sum(-(-n // batch_size) for n in np.unique(buckets, return_counts=True)[1])
     )
     dataset = tf.data.Dataset.from_tensor_slices((sources, targets, keys))
     if shuffle:
         dataset = dataset.shuffle(
             len(sources), seed=seed, reshuffle_each_iteration=True
         )
+    if length_pool > 0:
+        dataset = dataset.batch(batch_size * length_pool).flat_map(_sorted_pool)
     dataset = dataset.group_by_window(
-        key_func=lambda source, target, key: key,
-        reduce_func=lambda key, window: window.batch(batch_size),
+        key_func=lambda source, target, key: key // 1_000_000,
+        reduce_func=lambda bucket, window: window.batch(batch_size),
         window_size=batch_size,
     )
+    if shuffle and length_pool > 0:
+        # Sorted pools yield batches short-to-long: mix them again.
+        dataset = dataset.shuffle(2 * length_pool, seed=seed + 1)
     dataset = dataset.map(
         lambda source, target, key: _trim_batch(source, target),
         num_parallel_calls=tf.data.AUTOTUNE,
     )
     dataset = dataset.apply(tf.data.experimental.assert_cardinality(n_batches))
     return dataset.prefetch(tf.data.AUTOTUNE)
+
+
+def _sorted_pool(sources, targets, keys):
+    order = tf.argsort(keys, stable=True)
+    return tf.data.Dataset.from_tensor_slices(
+        (tf.gather(sources, order), tf.gather(targets, order), tf.gather(keys, order))
+    )
 
 
 def frame_to_arrays(

@@ -160,7 +160,7 @@ def train_seq2seq(
             batch_size=options.batch_size,
             shuffle=name == "train",
             seed=options.seed,
-            length_step=options.length_step,
+            length_pool=options.length_pool,
         )
         for name in arrays
     }

@@ -1,0 +1,213 @@
+"""Training throughput of the default chatbot model on a real corpus, on this machine.
+
+Prepares the corpus with the pipeline's own nodes (default parameters), builds the
+default 3 x 256 LSTM seq2seq model, and times training steps under three batching
+schemes: pairs grouped by bucket and padded to the bucket's full size (the classic
+script), grouped by bucket and trimmed to the batch's longest pair, and grouped by
+bucket and by target length (the pipeline's default). For each it reports the padding
+fraction, useful (non-PAD) target tokens per second, and useful FLOP/s, beside a float32
+matmul ceiling measured in the same run. Prints JSON (and writes it with --out).
+
+    python benchmarks/train_throughput.py ../shared/data/chat/lost.conv --steps 30
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import time
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+
+def matmul_ceiling(size: int = 2048, repeats: int = 10) -> float:
+    """float32 GFLOP/s of a large square matmul with TensorFlow (the machine's peak)."""
+    import tensorflow as tf
+
+    a = tf.random.normal((size, size))
+    b = tf.random.normal((size, size))
+    step = tf.function(lambda: tf.matmul(a, b))
+    step().numpy()
+    start = time.perf_counter()
+    for _ in range(repeats):
+        step().numpy()
+    seconds = (time.perf_counter() - start) / repeats
+    return 2 * size**3 / seconds / 1e9
+
+
+def step_flops(batch, model_options, vocab_size) -> tuple[float, float]:
+    """Training FLOPs of one batch (3 x forward), all positions and useful ones.
+
+    Counts the matmuls: recurrent layers (4 gates), attention (key projection, scores,
+    context), the combine layer and the output projection. Useful FLOPs count only
+    non-PAD source and target positions.
+    """
+    import numpy as np
+
+    (source, decoder), target = batch
+    source, target = np.asarray(source), np.asarray(target)
+    e, u, layers = (
+        model_options["embedding_dim"],
+        model_options["units"],
+        model_options["num_layers"],
+    )
+
+    def recurrent(tokens):
+        per_token = 2 * 4 * u * (e + u) + (layers - 1) * 2 * 4 * u * (u + u)
+        return per_token * tokens
+
+    def decoder_extra(tgt_tokens, src_len):
+        # key projection is per source token; scores and context per (t, s) pair.
+        return tgt_tokens * (2 * 2 * src_len * u + 2 * 2 * u * u + 2 * u * vocab_size)
+
+    b, s_len = source.shape
+    t_len = target.shape[1]
+    total = recurrent(b * s_len) + recurrent(b * t_len)
+    total += b * s_len * 2 * u * u + decoder_extra(b * t_len, s_len)
+    src_useful = (source != 0).sum(1)
+    tgt_useful = (target != 0).sum(1)
+    useful = recurrent(src_useful.sum()) + recurrent(tgt_useful.sum())
+    useful += src_useful.sum() * 2 * u * u
+    useful += sum(
+        decoder_extra(int(t), int(s))
+        for t, s in zip(tgt_useful, src_useful, strict=True)
+    )
+    return 3.0 * total, 3.0 * float(useful)
+
+
+def pad_to_bucket(dataset, buckets):
+    """Re-pad trimmed batches to their bucket's full size (the classic scheme)."""
+    import tensorflow as tf
+
+    sizes = tf.constant(buckets, dtype=tf.int32)
+
+    def pad(inputs, target):
+        source, decoder = inputs
+        lengths = tf.stack([tf.shape(source)[1], tf.shape(target)[1]])
+        index = tf.argmax(tf.reduce_all(sizes >= lengths, axis=1))
+        s, t = sizes[index][0], sizes[index][1]
+        source = tf.pad(source, [[0, 0], [0, s - tf.shape(source)[1]]])
+        decoder = tf.pad(decoder, [[0, 0], [0, t - tf.shape(decoder)[1]]])
+        target = tf.pad(target, [[0, 0], [0, t - tf.shape(target)[1]]])
+        return (source, decoder), target
+
+    return dataset.map(pad)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", type=Path, help="a .conv file")
+    parser.add_argument("--steps", type=int, default=30, help="timed steps per scheme")
+    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--out", help="also write the JSON here")
+    args = parser.parse_args()
+    if not args.corpus.is_file():
+        parser.error(f"no corpus file at {args.corpus}")
+
+    import keras
+    import yaml
+
+    from rnn_pipeline.backend import describe_devices
+    from rnn_pipeline.models import Seq2Seq
+    from rnn_pipeline.pipelines.chatbot import nodes as chat
+    from rnn_pipeline.pipelines.seq2seq import nodes as s2s
+    from rnn_pipeline.training.batching import frame_to_arrays, make_seq2seq_dataset
+    from rnn_pipeline.training.fit import FitOptions, compile_model
+
+    params = yaml.safe_load(
+        (Path(__file__).parents[1] / "conf/base/parameters_chatbot.yml").read_text(
+            encoding="utf-8"
+        )
+    )["chatbot"]
+    text = args.corpus.read_bytes().decode("utf-8", errors="replace")
+    turns, _ = chat.parse_conversations({"source": str(args.corpus), "text": text})
+    pairs, _ = chat.pair_conversations(
+        turns,
+        params["pairing_options"],
+        params["cleaning_options"],
+        params["bucket_options"],
+    )
+    train, test = s2s.split_pairs(pairs, params["split_options"])
+    vocab = s2s.build_vocabulary(train, params["vocab_options"])
+    train_b, _, _ = s2s.bucket_pairs(
+        s2s.vectorize_pairs(train, vocab),
+        s2s.vectorize_pairs(test, vocab),
+        params["bucket_options"],
+    )
+    buckets = params["bucket_options"]["buckets"]
+    arrays = frame_to_arrays(train_b, buckets[-1][0], buckets[-1][1])
+    vocab_size = len(vocab["source"]["tokens"])
+
+    ceiling = matmul_ceiling()
+    model_options = params["model_options"]
+    keras.utils.set_random_seed(0)
+    model = Seq2Seq(vocab_size, vocab_size, **model_options)
+    compile_model(model, FitOptions())
+    schemes = {
+        "bucket_full_padding": pad_to_bucket(
+            make_seq2seq_dataset(*arrays, args.batch_size, shuffle=True, length_pool=0),
+            buckets,
+        ),
+        "bucket_trimmed": make_seq2seq_dataset(
+            *arrays, args.batch_size, shuffle=True, length_pool=0
+        ),
+        "bucket_and_length": make_seq2seq_dataset(
+            *arrays, args.batch_size, shuffle=True, length_pool=50
+        ),
+    }
+    results = {}
+    for name, dataset in schemes.items():
+        batches = list(dataset.take(args.steps + 5).as_numpy_iterator())
+        for batch in batches[:5]:  # warm-up: traces for the common shapes
+            model.train_on_batch(*batch)
+        timed = batches[5:]
+        start = time.perf_counter()
+        for batch in timed:
+            model.train_on_batch(*batch)
+        seconds = time.perf_counter() - start
+        targets = [b[1] for b in timed]
+        useful_tokens = int(sum((t != 0).sum() for t in targets))
+        all_tokens = int(sum(t.size for t in targets))
+        sources = [b[0][0] for b in timed]
+        flops = [step_flops(b, model_options, vocab_size) for b in timed]
+        results[name] = {
+            "steps": len(timed),
+            "seconds": round(seconds, 3),
+            "target_padding_fraction": round(1 - useful_tokens / all_tokens, 4),
+            "source_padding_fraction": round(
+                1 - sum((s != 0).sum() for s in sources) / sum(s.size for s in sources),
+                4,
+            ),
+            "useful_target_tokens_per_second": round(useful_tokens / seconds),
+            "gflops_per_second_all": round(sum(f[0] for f in flops) / seconds / 1e9, 2),
+            "gflops_per_second_useful": round(
+                sum(f[1] for f in flops) / seconds / 1e9, 2
+            ),
+            "useful_share_of_matmul_ceiling": round(
+                sum(f[1] for f in flops) / seconds / 1e9 / ceiling, 3
+            ),
+        }
+    report = {
+        "benchmark": "train_throughput",
+        "corpus": str(args.corpus),
+        "train_pairs": len(train_b),
+        "vocab": vocab_size,
+        "model": {**model_options, "parameters": model.count_params()},
+        "batch_size": args.batch_size,
+        "device": describe_devices(),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "matmul_ceiling_gflops": round(ceiling, 1),
+        "schemes": results,
+    }
+    text = json.dumps(report, indent=2)
+    print(text)
+    if args.out:
+        os.makedirs(os.path.dirname(args.out) or ".", exist_ok=True)
+        Path(args.out).write_text(text + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
