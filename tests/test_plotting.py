@@ -17,3 +17,27 @@ def test_bars_are_labelled_with_their_values():
     ax = figure.axes[0]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["10x15", "all"]
     assert [round(p.get_height(), 2) for p in ax.patches] == [1.5, 2.0]
+
+
+def test_textbook_figures_are_drawn(tmp_path):
+    from rnn_pipeline.plotting import (
+        plot_confusion_matrix,
+        plot_generated,
+        plot_prediction,
+        plot_series_instance,
+        plot_word_map,
+    )
+
+    t = [0.0, 0.1, 0.2, 0.3]
+    figures = [
+        plot_confusion_matrix([[3, 1], [0, 4]], ["0", "1"]),
+        plot_series_instance(t, [1, 2, 3, 4], t, [1, 2, 3, 4]),
+        plot_prediction(t, [1, 2, 3, 4], [2.1, 2.9, 4.2]),
+        plot_generated({"zeros": [0, 0, 1, 2], "series": [1, 2, 3, 4]}, 2),
+        plot_word_map(["a", "b"], [[0, 1], [1, 0]]),
+    ]
+    for i, figure in enumerate(figures):
+        figure.savefig(tmp_path / f"{i}.png")
+        assert (tmp_path / f"{i}.png").stat().st_size > 1000
+    confusion_texts = [t.get_text() for t in figures[0].axes[0].texts]
+    assert confusion_texts == ["3", "1", "4"]
