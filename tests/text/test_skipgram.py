@@ -15,7 +15,13 @@ from rnn_pipeline.text.skipgram import (
 
 
 def test_tokenize_keeps_lower_case_words():
-    assert tokenize("The cat's 2 HATS, re-used.") == ["the", "cat's", "hats", "re", "used"]
+    assert tokenize("The cat's 2 HATS, re-used.") == [
+        "the",
+        "cat's",
+        "hats",
+        "re",
+        "used",
+    ]
 
 
 @given(st.text())
@@ -24,7 +30,7 @@ def test_tokenize_any_text(text):
 
 
 def test_vocab_is_most_frequent_first_and_encoding_drops_unknown_words():
-    words = "a b a c a b d".split()
+    words = ["a", "b", "a", "c", "a", "b", "d"]
     vocab = build_word_vocab(words, min_count=2)
     assert vocab == {"words": ["a", "b"], "counts": [3, 2]}
     assert encode_words(words, vocab).tolist() == [0, 1, 0, 0, 1]

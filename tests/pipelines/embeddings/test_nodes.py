@@ -41,8 +41,12 @@ def test_words_of_one_topic_are_each_others_neighbours(tmp_path):
     assert history["loss"][-1] < history["loss"][0]
     evaluation = {"words": ["cat", "red", "zebra"], "neighbours": 4, "map_words": 10}
     neighbours = nodes.find_neighbours(model, vocab, evaluation)
-    assert {n["word"] for n in neighbours["neighbours"]["cat"]} == set(ANIMALS) - {"cat"}
-    assert {n["word"] for n in neighbours["neighbours"]["red"]} == set(COLOURS) - {"red"}
+    assert {n["word"] for n in neighbours["neighbours"]["cat"]} == set(ANIMALS) - {
+        "cat"
+    }
+    assert {n["word"] for n in neighbours["neighbours"]["red"]} == set(COLOURS) - {
+        "red"
+    }
     assert neighbours["missing"] == ["zebra"]
     word_map = nodes.project_embeddings(model, vocab, {**evaluation, "perplexity": 3})
     assert len(word_map) == 10 and np.isfinite(word_map[["x", "y"]]).all().all()
