@@ -64,15 +64,27 @@ def textbook_project(tmp_path_factory):
         local.write_text(yaml.safe_dump(params), encoding="utf-8")
     cwd = Path.cwd()
     os.chdir(project)  # the SQLite tracking URI is relative to the working directory
+    # mlflow caches a store per tracking URI: the relative sqlite:///mlflow.db of
+    # mlflow.yml would reach the database of an earlier test's project in this
+    # process (the chatbot's), so this project names its own by absolute path.
+    mlflow_yml = yaml.safe_load((PROJECT / "conf/base/mlflow.yml").read_text())
+    mlflow_yml["server"]["mlflow_tracking_uri"] = f"sqlite:///{project / 'mlflow.db'}"
+    (project / "conf/local/mlflow.yml").write_text(yaml.safe_dump(mlflow_yml))
+    while mlflow.active_run():  # an earlier test's run, ended in its own store
+        mlflow.end_run()
     try:
         bootstrap_project(project)
         for name in TINY:
-            with KedroSession.create(project_path=project) as session:
-                session.run(pipeline_names=[name])
-            # kedro-mlflow 2.0.3 re-enters the run at every node (mlflow 3 stacks it)
-            # and ends it once: close it, or the next session logs into it.
+            # kedro-mlflow 2.0.3 re-enters its run at every node (mlflow 3 stacks it)
+            # and ends it once, so a run of an earlier session in this process (ours
+            # or the chatbot test's) is still active: close it, or this session logs
+            # into it.
             while mlflow.active_run():
                 mlflow.end_run()
+            with KedroSession.create(project_path=project) as session:
+                session.run(pipeline_names=[name])
+        while mlflow.active_run():
+            mlflow.end_run()
     finally:
         os.chdir(cwd)
     return project
