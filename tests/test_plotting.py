@@ -30,3 +30,27 @@ def test_attention_plot_has_one_heatmap_per_example():
     assert len(heatmaps) == 2
     assert [t.get_text() for t in heatmaps[0].get_xticklabels()] == ["a", "b", "c"]
     assert (heatmaps[0].images[0].get_array() == weights).all()
+
+
+def test_textbook_figures_are_drawn(tmp_path):
+    from rnn_pipeline.plotting import (
+        plot_confusion_matrix,
+        plot_generated,
+        plot_prediction,
+        plot_series_instance,
+        plot_word_map,
+    )
+
+    t = [0.0, 0.1, 0.2, 0.3]
+    figures = [
+        plot_confusion_matrix([[3, 1], [0, 4]], ["0", "1"]),
+        plot_series_instance(t, [1, 2, 3, 4], t, [1, 2, 3, 4]),
+        plot_prediction(t, [1, 2, 3, 4], [2.1, 2.9, 4.2]),
+        plot_generated({"zeros": [0, 0, 1, 2], "series": [1, 2, 3, 4]}, 2),
+        plot_word_map(["a", "b"], [[0, 1], [1, 0]]),
+    ]
+    for i, figure in enumerate(figures):
+        figure.savefig(tmp_path / f"{i}.png")
+        assert (tmp_path / f"{i}.png").stat().st_size > 1000
+    confusion_texts = [t.get_text() for t in figures[0].axes[0].texts]
+    assert confusion_texts == ["3", "1", "4"]

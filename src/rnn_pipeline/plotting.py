@@ -108,3 +108,152 @@ def plot_attention(
         figure.tight_layout()
         figure.canvas.draw()
     return figure
+
+
+def plot_confusion_matrix(
+    matrix: Sequence[Sequence[int]], labels: Sequence[str], title: str = ""
+) -> Figure:
+    """Counts of true (rows) against predicted (columns) classes, annotated."""
+    import numpy as np
+
+    counts = np.asarray(matrix)
+    figure, ax = plt.subplots(figsize=(0.5 * len(labels) + 2.5, 0.5 * len(labels) + 2))
+    image = ax.imshow(counts, cmap="Blues")
+    figure.colorbar(image, ax=ax, fraction=0.046)
+    ax.set_xticks(range(len(labels)), labels)
+    ax.set_yticks(range(len(labels)), labels)
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("true")
+    threshold = counts.max() / 2 if counts.size else 0
+    for (row, column), value in np.ndenumerate(counts):
+        if value:
+            ax.text(
+                column,
+                row,
+                str(value),
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="white" if value > threshold else "black",
+            )
+    if title:
+        ax.set_title(title)
+    figure.tight_layout()
+    return figure
+
+
+def plot_series_instance(
+    t: Sequence[float],
+    values: Sequence[float],
+    instance_t: Sequence[float],
+    instance_values: Sequence[float],
+    title: str = "",
+) -> Figure:
+    """A series with one training window (left) and that window close up (right):
+    the inputs are its first ``n`` samples, the targets the same shifted by one."""
+    figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
+    left.plot(t, values, label="series", linewidth=2)
+    left.plot(
+        instance_t[:-1],
+        instance_values[:-1],
+        "b-",
+        linewidth=3,
+        label="a training instance",
+    )
+    left.set_xlabel("time")
+    left.set_ylabel("value")
+    left.legend(loc="lower left")
+    right.plot(
+        instance_t[:-1], instance_values[:-1], "bo", markersize=10, label="instance"
+    )
+    right.plot(
+        instance_t[1:],
+        instance_values[1:],
+        "w*",
+        markeredgecolor="k",
+        markersize=10,
+        label="target",
+    )
+    right.set_xlabel("time")
+    right.set_title("a training instance")
+    right.legend(loc="upper left")
+    for ax in (left, right):
+        ax.grid(alpha=0.3)
+    if title:
+        figure.suptitle(title)
+    figure.tight_layout()
+    return figure
+
+
+def plot_prediction(
+    instance_t: Sequence[float],
+    instance_values: Sequence[float],
+    predictions: Sequence[float],
+    title: str = "",
+) -> Figure:
+    """One window: its inputs, its targets (next values) and the predictions."""
+    figure, ax = plt.subplots(figsize=(6, 4))
+    ax.plot(
+        instance_t[:-1],
+        instance_values[:-1],
+        "bo",
+        markersize=10,
+        alpha=0.5,
+        label="instance",
+    )
+    ax.plot(
+        instance_t[1:],
+        instance_values[1:],
+        "w*",
+        markeredgecolor="k",
+        markersize=10,
+        label="target",
+    )
+    ax.plot(instance_t[1:], predictions, "r.", markersize=10, label="prediction")
+    ax.set_xlabel("time")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper left")
+    ax.set_title(title or "testing the model")
+    figure.tight_layout()
+    return figure
+
+
+def plot_generated(
+    sequences: Mapping[str, Sequence[float]], seed_length: int, title: str = ""
+) -> Figure:
+    """Sequences generated from a seed window, one panel each (seed in blue)."""
+    figure, axes = plt.subplots(
+        1, len(sequences), figsize=(5.5 * len(sequences), 3.5), squeeze=False
+    )
+    for ax, (name, values) in zip(axes[0], sequences.items(), strict=True):
+        steps = range(len(values))
+        ax.plot(
+            steps[:seed_length], values[:seed_length], "b-", linewidth=3, label="seed"
+        )
+        ax.plot(
+            steps[seed_length - 1 :], values[seed_length - 1 :], "r-", label="generated"
+        )
+        ax.set_xlabel("step")
+        ax.set_title(name)
+        ax.grid(alpha=0.3)
+        ax.legend(loc="upper left")
+    if title:
+        figure.suptitle(title)
+    figure.tight_layout()
+    return figure
+
+
+def plot_word_map(
+    words: Sequence[str], points: Sequence[Sequence[float]], title: str = ""
+) -> Figure:
+    """Words at their 2-D positions (e.g. a t-SNE of their embeddings)."""
+    figure, ax = plt.subplots(figsize=(12, 12))
+    for word, (x, y) in zip(words, points, strict=True):
+        ax.scatter(x, y, s=6, color="tab:blue")
+        ax.annotate(word, (x, y), xytext=(3, 2), textcoords="offset points", fontsize=7)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if title:
+        ax.set_title(title)
+    figure.tight_layout()
+    return figure

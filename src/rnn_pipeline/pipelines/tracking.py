@@ -21,3 +21,8 @@ def history_metrics(history: Mapping[str, Sequence[float]]) -> dict:
 def scalar_metrics(values: Mapping[str, float], step: int = 0) -> dict:
     """Single values as ``MlflowMetricsHistoryDataset`` data."""
     return {key: {"value": float(value), "step": step} for key, value in values.items()}
+
+
+def track_training(train_history: Mapping[str, Sequence[float]]) -> dict:
+    """Node: a training history as MLflow metric histories (``train_loss``, ...)."""
+    return history_metrics(train_history)

@@ -26,7 +26,7 @@ from rnn_pipeline.pipelines.seq2seq.options import (
     VocabOptions,
     parse,
 )
-from rnn_pipeline.pipelines.tracking import history_metrics, scalar_metrics
+from rnn_pipeline.pipelines.tracking import scalar_metrics
 from rnn_pipeline.plotting import plot_attention, plot_bars, plot_history
 from rnn_pipeline.text.buckets import assign_buckets, bucket_name
 from rnn_pipeline.text.cleaning import CleaningRules
@@ -195,11 +195,6 @@ def train_seq2seq(
         Path(options.checkpoint_dir) / run_key,
     )
     return model, history
-
-
-def track_training(train_history: dict) -> dict:
-    """Per-epoch history as MLflow metric histories (``train_loss``, ``val_loss``)."""
-    return history_metrics(train_history)
 
 
 def plot_training(train_history: dict) -> Figure:

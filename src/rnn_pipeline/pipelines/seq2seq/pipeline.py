@@ -3,6 +3,7 @@
 from kedro.pipeline import Node, Pipeline
 
 from rnn_pipeline.pipelines.seq2seq import nodes
+from rnn_pipeline.pipelines.tracking import track_training
 
 
 def create_pipeline(**kwargs) -> Pipeline:
@@ -52,7 +53,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                 name="train_seq2seq_node",
             ),
             Node(
-                nodes.track_training,
+                track_training,
                 "train_history",
                 "train_metrics",
                 name="track_training_node",

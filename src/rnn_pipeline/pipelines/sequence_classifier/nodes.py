@@ -1,0 +1,127 @@
+"""Nodes of the sequence classifier: thin adapters over ``rnn_pipeline`` code."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import keras
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from rnn_pipeline.backend import describe_devices
+from rnn_pipeline.digits import frame_to_sequences
+from rnn_pipeline.models import SequenceClassifier
+from rnn_pipeline.pipelines.sequence_classifier.options import (
+    ClassifierTrainingOptions,
+    ModelOptions,
+    SplitOptions,
+    parse,
+)
+from rnn_pipeline.pipelines.tracking import scalar_metrics
+from rnn_pipeline.plotting import plot_confusion_matrix, plot_history
+from rnn_pipeline.text.split import split_frame
+from rnn_pipeline.training.arrays import make_array_dataset
+from rnn_pipeline.training.fit import fit_with_resume
+
+logger = logging.getLogger(__name__)
+
+
+def split_digits(
+    digits: pd.DataFrame, split_options: dict
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split the images into train and test (``test_fraction``), reproducibly."""
+    options = parse(SplitOptions, split_options)
+    frame_to_sequences(digits)  # fails early, naming the columns it expected
+    train, test = split_frame(digits, options.test_fraction, options.seed)
+    logger.info(
+        "Split %d images into %d train / %d test", len(digits), len(train), len(test)
+    )
+    return train, test
+
+
+def train_classifier(
+    train_digits: pd.DataFrame, model_options: dict, training_options: dict
+) -> tuple[keras.Model, dict]:
+    """Train the recurrent classifier on image rows, resuming from a checkpoint.
+
+    ``validation_fraction`` of the training split drives learning-rate decay.
+
+    Returns:
+        The trained model and its per-epoch history (``loss``, ``accuracy``, ...).
+    """
+    model_opts = parse(ModelOptions, model_options)
+    options = parse(ClassifierTrainingOptions, training_options)
+    keras.utils.set_random_seed(options.seed)
+    logger.info("Training on %s", describe_devices())
+    train, validation = split_frame(
+        train_digits, options.validation_fraction, options.seed
+    )
+    (x, y), (x_val, y_val) = frame_to_sequences(train), frame_to_sequences(validation)
+    model = SequenceClassifier(
+        int(y.max()) + 1, name="sequence_classifier", **model_opts.model_dump()
+    )
+    model(x[:1])  # built before fit: BackupAndRestore needs its weights
+    fit = options.fit_options()
+    model.compile(
+        optimizer=keras.optimizers.Adam(
+            fit.learning_rate, global_clipnorm=fit.clipnorm
+        ),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=["accuracy"],
+    )
+    history = fit_with_resume(
+        model,
+        make_array_dataset(x, y, options.batch_size, shuffle=True, seed=options.seed),
+        make_array_dataset(x_val, y_val, options.batch_size),
+        fit,
+        Path(options.checkpoint_dir) / options.run_key(model_opts.model_dump(), x, y),
+    )
+    return model, history
+
+
+def plot_training(train_history: dict) -> Figure:
+    """Loss and accuracy curves per epoch."""
+    return plot_history(train_history, title="sequence classifier training")
+
+
+def evaluate_classifier(
+    model: keras.Model, test_digits: pd.DataFrame
+) -> tuple[dict, dict]:
+    """Accuracy, loss and confusion matrix on the test split.
+
+    Returns:
+        MLflow metrics (``test_accuracy``, ``test_loss``) and the evaluation report.
+    """
+    x, y = frame_to_sequences(test_digits)
+    logits = np.asarray(model.predict(x, verbose=0))
+    predicted = logits.argmax(axis=1)
+    loss = float(
+        keras.losses.SparseCategoricalCrossentropy(from_logits=True)(y, logits)
+    )
+    classes = logits.shape[1]
+    confusion = np.zeros((classes, classes), dtype=int)
+    np.add.at(confusion, (y, predicted), 1)
+    accuracy = float((predicted == y).mean())
+    logger.info("Test accuracy %.4f, loss %.4f on %d images", accuracy, loss, len(y))
+    report = {
+        "images": len(y),
+        "accuracy": accuracy,
+        "loss": loss,
+        "per_class_accuracy": (
+            confusion.diagonal() / confusion.sum(1).clip(1)
+        ).tolist(),
+        "confusion_matrix": confusion.tolist(),
+    }
+    return scalar_metrics({"test_accuracy": accuracy, "test_loss": loss}), report
+
+
+def plot_confusion(evaluation_report: dict) -> Figure:
+    """The test confusion matrix (true rows, predicted columns)."""
+    matrix = evaluation_report["confusion_matrix"]
+    return plot_confusion_matrix(
+        matrix,
+        [str(i) for i in range(len(matrix))],
+        title=f"test accuracy {evaluation_report['accuracy']:.1%}",
+    )
