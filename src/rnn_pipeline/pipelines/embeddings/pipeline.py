@@ -3,7 +3,7 @@
 from kedro.pipeline import Node, Pipeline
 
 from rnn_pipeline.pipelines.embeddings import nodes
-from rnn_pipeline.pipelines.seq2seq.nodes import track_training
+from rnn_pipeline.pipelines.tracking import track_training
 
 
 def create_pipeline(**kwargs) -> Pipeline:

@@ -40,6 +40,7 @@ from rnn_pipeline.training.batching import (
     pad_ids,
     teacher_forcing_inputs,
 )
+from rnn_pipeline.training.distribute import make_strategy
 from rnn_pipeline.training.evaluation import evaluate_by_bucket
 from rnn_pipeline.training.fit import (
     FitOptions,
@@ -164,9 +165,14 @@ def train_seq2seq(
         )
         for name in arrays
     }
-    model = Seq2Seq(
-        len(vocab.source), len(vocab.target), name="seq2seq", **model_opts.model_dump()
-    )
+    strategy = make_strategy(options.distribute)
+    with strategy.scope():
+        model = Seq2Seq(
+            len(vocab.source),
+            len(vocab.target),
+            name="seq2seq",
+            **model_opts.model_dump(),
+        )
     fit_options = FitOptions(
         **options.model_dump(
             include={
@@ -180,11 +186,12 @@ def train_seq2seq(
             }
         )
     )
-    compile_model(model, fit_options)
+    with strategy.scope():
+        compile_model(model, fit_options)
     run_key = fingerprint(
         vocabulary,
         model_opts.model_dump(),
-        options.model_dump(exclude={"epochs", "verbose"}),
+        options.model_dump(exclude={"epochs", "verbose", "distribute"}),
         *arrays["train"],
     )
     history = fit_with_resume(
