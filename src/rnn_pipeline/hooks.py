@@ -1,4 +1,4 @@
-"""Logging saved files to the active MLflow run.
+"""MLflow around Kedro runs: a safe store start-up, and saved files logged to the run.
 
 kedro-mlflow's ``MlflowArtifactDataset`` cannot wrap Kedro-versioned datasets here:
 each wrapped dataset takes its own save version and the catalog refuses the mix
@@ -19,6 +19,45 @@ from kedro.io import AbstractVersionedDataset
 logger = logging.getLogger(__name__)
 
 METADATA_KEY = "mlflow_artifact_path"
+
+
+class MlflowStoreHook:
+    """Creates the project's SQLite tracking store once, under a file lock.
+
+    Two `kedro run`s started together on a fresh project would both run MLflow's
+    schema migrations on the same new database, and one would fail. This hook runs
+    before kedro-mlflow's and lets exactly one process create the schema.
+    """
+
+    @hook_impl(tryfirst=True)
+    def after_context_created(self, context) -> None:
+        loader = context.config_loader
+        if "mlflow" not in loader.config_patterns:
+            loader.config_patterns.update(
+                {"mlflow": ["mlflow*", "mlflow*/**", "**/mlflow*"]}
+            )
+        try:
+            uri = loader["mlflow"]["server"]["mlflow_tracking_uri"]
+        except Exception:  # no mlflow.yml: kedro-mlflow's defaults apply
+            return
+        if isinstance(uri, str) and uri.startswith("sqlite:///"):
+            initialise_sqlite_store(uri)
+
+
+def initialise_sqlite_store(uri: str) -> None:
+    """Create (or migrate) the SQLite store at ``uri`` while holding a file lock."""
+    import fcntl
+
+    from mlflow.tracking import MlflowClient
+
+    database = Path(uri.removeprefix("sqlite:///"))
+    database.parent.mkdir(parents=True, exist_ok=True)
+    with open(f"{database}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            MlflowClient(tracking_uri=uri).search_experiments(max_results=1)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 class MlflowArtifactHook:

@@ -5,6 +5,6 @@ CONFIG_LOADER_ARGS = {
     "default_run_env": "local",
 }
 
-from rnn_pipeline.hooks import MlflowArtifactHook  # noqa: E402
+from rnn_pipeline.hooks import MlflowArtifactHook, MlflowStoreHook  # noqa: E402
 
-HOOKS = (MlflowArtifactHook(),)
+HOOKS = (MlflowStoreHook(), MlflowArtifactHook())
