@@ -30,8 +30,16 @@ lint: install
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/ruff check src tests benchmarks
 
+SHARED := ../shared/data
+RESULTS := benchmarks/results
+
+# Benchmarks on the shared corpora (skipped when ../shared is absent); JSON in $(RESULTS).
 bench: install
-	$(BIN)/python benchmarks/data_prep.py ../shared/data/chat/lost.conv --repeat 1 8 --out benchmarks/results/data_prep.json
+	@test -d $(SHARED) || { echo "no $(SHARED): benchmarks need the shared corpora"; exit 1; }
+	$(BIN)/python benchmarks/data_prep.py $(SHARED)/chat/lost.conv --repeat 1 5 8 --out $(RESULTS)/data_prep.json
+	$(BIN)/python benchmarks/decode.py --out $(RESULTS)/decode.json
+	$(BIN)/python benchmarks/train_throughput.py $(SHARED)/chat/lost.conv --out $(RESULTS)/train_throughput.json
+	$(BIN)/python benchmarks/generate.py $(SHARED)/poetry/poetry.txt $(SHARED)/shakespeare/input.txt --budget-minutes 15 --out $(RESULTS)/generate.json
 
 viz: install
 	$(BIN)/kedro viz run --host 127.0.0.1 --port 4141 --no-browser

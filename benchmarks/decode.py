@@ -69,7 +69,7 @@ def main() -> None:
             generator = Seq2SeqGenerator(
                 model, sampler, args.length, stop_at_eos=False, jit_compile=jit
             )
-            generator(prompt)  # trace and compile
+            generator(prompt)  # trace and compile (XLA: padded to 16 columns)
             samples = []
             for _ in range(args.runs):
                 start = time.perf_counter()

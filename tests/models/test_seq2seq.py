@@ -102,3 +102,17 @@ def test_learns_to_reverse_sequences(tmp_path):
     mask = test_t != 0
     accuracy = ((decoded == test_t) & mask).sum() / mask.sum()
     assert accuracy >= 0.95, f"greedy token accuracy {accuracy:.3f}"
+
+
+def test_compiled_decoding_with_and_without_xla_agree():
+    from rnn_pipeline import samplers
+    from rnn_pipeline.models.seq2seq_generator import Seq2SeqGenerator
+
+    model = tiny_model()
+    source, _ = batch()
+    outputs = [
+        Seq2SeqGenerator(model, samplers.get("greedy"), 6, jit_compile=jit)(source)
+        for jit in (False, True)
+    ]
+    np.testing.assert_array_equal(outputs[0], outputs[1])
+    assert outputs[0].shape == (3, 6)
