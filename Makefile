@@ -9,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench viz mlflow-ui serve clean
+.PHONY: install browser run test lint bench viz mlflow-ui serve clean
 
 install: $(STAMP)
 
@@ -20,10 +20,19 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
 	touch $(STAMP)
 
+# The browser tests drive Debian's Chromium (never a downloaded browser). Installed
+# here when missing and apt-get may be used (root, as in CI); otherwise they skip.
+browser:
+	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    chromium chromium-driver >/dev/null; \
+	else echo "chromium/chromedriver missing and apt-get not usable: browser tests will skip"; fi
+
 run: install
 	$(BIN)/kedro run --pipelines chatbot
 
-test: install
+test: install browser
 	$(BIN)/python -m pytest
 
 lint: install

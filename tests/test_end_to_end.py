@@ -77,6 +77,8 @@ def test_the_mlflow_run_holds_params_per_bucket_metrics_and_the_model(trained_pr
     assert len(runs) == 1
     run = runs[0]
     assert run.info.status == "FINISHED" and run.info.run_name == "chatbot"
+    assert run.data.tags["pipeline"] == "chatbot"
+    assert run.data.tags["namespace"] == "chatbot"
     assert run.data.params["chatbot.model_options.units"] == "16"
     assert run.data.params["chatbot.training_options.epochs"] == "2"
     for metric in ("test_loss_10x15", "test_perplexity_10x15", "test_loss_all"):

@@ -61,7 +61,8 @@ def initialise_sqlite_store(uri: str) -> None:
 
 
 class MlflowArtifactHook:
-    """After a dataset whose metadata has ``mlflow_artifact_path`` is saved, log it."""
+    """Tags each run with its pipeline and namespace, and logs every saved dataset
+    whose metadata has ``mlflow_artifact_path`` to the run."""
 
     def __init__(self) -> None:
         self._catalog = None
@@ -69,6 +70,21 @@ class MlflowArtifactHook:
     @hook_impl
     def after_catalog_created(self, catalog) -> None:
         self._catalog = catalog
+
+    @hook_impl(trylast=True)  # after kedro-mlflow has started the run
+    def before_pipeline_run(self, run_params: dict, pipeline) -> None:
+        """Tag the run with its pipeline(s) and namespace(s) for the UI's filters."""
+        if mlflow.active_run() is None:
+            return
+        namespaces = sorted(
+            {node.namespace.split(".")[0] for node in pipeline.nodes if node.namespace}
+        )
+        names = run_params.get("pipeline_names") or [
+            run_params.get("pipeline_name") or "__default__"
+        ]
+        mlflow.set_tags(
+            {"pipeline": ",".join(names), "namespace": ",".join(namespaces) or "-"}
+        )
 
     @hook_impl
     def after_dataset_saved(self, dataset_name: str, data, node) -> None:
