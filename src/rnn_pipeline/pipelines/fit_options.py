@@ -9,16 +9,6 @@ from pydantic import Field
 from rnn_pipeline.pipelines.options import Options
 from rnn_pipeline.training.fit import FitOptions
 
-FIT_KEYS = {
-    "epochs",
-    "learning_rate",
-    "clipnorm",
-    "lr_decay_factor",
-    "lr_patience",
-    "min_learning_rate",
-    "verbose",
-}
-
 
 class TrainingOptions(Options):
     """How a textbook model is fitted (``fit_with_resume``) and where it checkpoints."""
@@ -36,7 +26,7 @@ class TrainingOptions(Options):
 
     def fit_options(self) -> FitOptions:
         """The subset ``fit_with_resume`` reads."""
-        return FitOptions(**self.model_dump(include=FIT_KEYS))
+        return FitOptions.from_mapping(self.model_dump())
 
     def run_key(self, *parts) -> str:
         """Checkpoint sub-folder: options (not epochs or verbosity) and the data."""

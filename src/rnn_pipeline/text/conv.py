@@ -30,6 +30,17 @@ class ParseReport:
         self.dropped[reason] = self.dropped.get(reason, 0) + 1
         self.first_line.setdefault(reason, line_no)
 
+    def log_drops(self, source: str) -> None:
+        """Warn once per reason: how many lines were dropped and the first one."""
+        for reason, count in self.dropped.items():
+            logger.warning(
+                "%s: dropped %d %s line(s), first at line %d",
+                source,
+                count,
+                reason,
+                self.first_line[reason],
+            )
+
     def as_dict(self) -> dict:
         """Return the report as plain JSON-friendly data."""
         return {
@@ -99,14 +110,7 @@ def parse_conv(
             f"{source}: expected conversations ('E' lines followed by "
             f"'M <utterance>' lines), found none; dropped lines: {report.dropped}"
         )
-    for reason, count in report.dropped.items():
-        logger.warning(
-            "%s: dropped %d %s line(s), first at line %d",
-            source,
-            count,
-            reason,
-            report.first_line[reason],
-        )
+    report.log_drops(source)
     return conversations, report
 
 

@@ -6,14 +6,10 @@ attribution); a UTF-8 byte-order mark at the start is ignored.
 
 from __future__ import annotations
 
-import logging
-
 import pandas as pd
 
 from rnn_pipeline.text.conv import REPLACEMENT_CHAR, ParseReport
 from rnn_pipeline.text.errors import CorpusError
-
-logger = logging.getLogger(__name__)
 
 
 def parse_tsv_pairs(
@@ -52,14 +48,7 @@ def parse_tsv_pairs(
             f"{source}: expected lines 'source<TAB>target', found none; "
             f"dropped lines: {report.dropped}"
         )
-    for reason, count in report.dropped.items():
-        logger.warning(
-            "%s: dropped %d %s line(s), first at line %d",
-            source,
-            count,
-            reason,
-            report.first_line[reason],
-        )
+    report.log_drops(source)
     frame = pd.DataFrame({"source": sources, "target": targets}, dtype="string")
     return frame, report
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
 import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import keras
 
@@ -40,6 +43,13 @@ class FitOptions:
     lr_patience: int = 1
     min_learning_rate: float = 1e-5
     verbose: str | int = "auto"
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any]) -> FitOptions:
+        """The entries of ``values`` that are fit options (a pipeline's training
+        options also hold batch sizes, seeds and paths)."""
+        names = {field.name for field in dataclasses.fields(cls)}
+        return cls(**{key: value for key, value in values.items() if key in names})
 
 
 def compile_model(model: keras.Model, options: FitOptions) -> None:

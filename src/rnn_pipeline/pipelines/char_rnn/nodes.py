@@ -42,16 +42,6 @@ from rnn_pipeline.training.windows import make_window_dataset, window_count
 
 logger = logging.getLogger(__name__)
 
-FIT_FIELDS = {
-    "epochs",
-    "learning_rate",
-    "clipnorm",
-    "lr_decay_factor",
-    "lr_patience",
-    "min_learning_rate",
-    "verbose",
-}
-
 
 def ingest_text(raw_text: dict) -> tuple[str, dict]:
     """Take the corpus text and report where it came from.
@@ -168,7 +158,7 @@ def train_char_rnn(
     model = CharRNN(
         len(vocabulary["tokens"]), name="char_rnn", **model_opts.model_dump()
     )
-    fit_options = FitOptions(**options.model_dump(include=FIT_FIELDS))
+    fit_options = FitOptions.from_mapping(options.model_dump())
     compile_model(model, fit_options)
     run_key = fingerprint(
         vocabulary,

@@ -173,19 +173,7 @@ def train_seq2seq(
             name="seq2seq",
             **model_opts.model_dump(),
         )
-    fit_options = FitOptions(
-        **options.model_dump(
-            include={
-                "epochs",
-                "learning_rate",
-                "clipnorm",
-                "lr_decay_factor",
-                "lr_patience",
-                "min_learning_rate",
-                "verbose",
-            }
-        )
-    )
+    fit_options = FitOptions.from_mapping(options.model_dump())
     with strategy.scope():
         compile_model(model, fit_options)
     run_key = fingerprint(
