@@ -193,11 +193,19 @@ def test_the_notebook_runs_top_to_bottom_on_the_trained_project(trained_project)
 
 
 def free_port() -> int:
+    """A free port on 127.0.0.1 below the ephemeral range (kedro-viz refuses ports
+    above 49151)."""
+    import random
     import socket
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    for port in random.sample(range(20_000, 49_000), 200):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port between 20000 and 49000 on 127.0.0.1")
 
 
 def post(url: str, body: bytes) -> tuple[int, dict]:
