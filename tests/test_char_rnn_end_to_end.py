@@ -69,9 +69,13 @@ def test_the_mlflow_run_holds_losses_perplexity_and_sample_texts(trained_project
 
 def test_the_corpus_source_and_samples_are_reported(trained_project):
     reports = trained_project / "data/08_reporting/code"
-    ingest = next(reports.glob("ingest_report.json/*/*")).read_text(encoding="utf-8")
+    ingest = next(reports.glob("ingest_report.json/*/ingest_report.json")).read_text(
+        encoding="utf-8"
+    )
     assert "python standard library" in ingest and "embedded default" in ingest
-    samples = next(reports.glob("samples_report.json/*/*")).read_text(encoding="utf-8")
+    samples = next(reports.glob("samples_report.json/*/samples_report.json")).read_text(
+        encoding="utf-8"
+    )
     assert '"start": "def "' in samples
 
 

@@ -101,8 +101,14 @@ def test_versioned_outputs_are_on_disk_and_the_corpus_source_is_reported(
 ):
     models = list((trained_project / "data/06_models/chatbot/model.keras").iterdir())
     assert len(models) == 1 and (models[0] / "model.keras").stat().st_size > 0
+    # Every versioned file carries its completion marker (hooks.CompleteVersionsHook).
+    assert (models[0] / "model.keras.complete").exists()
+    vocab = next((trained_project / "data/04_feature/chatbot/vocab.json").iterdir())
+    assert (vocab / "vocab.json.complete").exists()
     report = next(
-        (trained_project / "data/08_reporting/chatbot").glob("ingest_report.json/*/*")
+        (trained_project / "data/08_reporting/chatbot").glob(
+            "ingest_report.json/*/ingest_report.json"
+        )
     )
     assert "embedded default" in report.read_text(encoding="utf-8")
 
@@ -110,7 +116,9 @@ def test_versioned_outputs_are_on_disk_and_the_corpus_source_is_reported(
 def test_chat_answers_a_single_message_like_the_pipeline_did(trained_project):
     result = kedro(trained_project, "chat", "你好")
     assert result.returncode == 0, result.stderr[-2000:]
-    report = next(trained_project.glob("data/07_model_output/chatbot/replies.json/*/*"))
+    report = next(
+        trained_project.glob("data/07_model_output/chatbot/replies.json/*/replies.json")
+    )
     replies = json.loads(report.read_text(encoding="utf-8"))["replies"]
     expected = next(r["reply"] for r in replies if r["prompt"] == "你好")
     # Logs go to stderr: stdout is the reply alone, the same greedy reply as the run's.
@@ -251,7 +259,9 @@ def test_the_served_model_answers_like_the_pipeline(trained_project):
         )
         assert status == 200
         report = next(
-            trained_project.glob("data/07_model_output/chatbot/replies.json/*/*")
+            trained_project.glob(
+                "data/07_model_output/chatbot/replies.json/*/replies.json"
+            )
         )
         replies = json.loads(report.read_text(encoding="utf-8"))["replies"]
         expected = next(r["reply"] for r in replies if r["prompt"] == "你好")

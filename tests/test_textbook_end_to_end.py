@@ -121,13 +121,13 @@ def test_each_run_holds_its_metrics_figures_and_model(textbook_project, name):
 def test_the_embeddings_report_names_the_corpus_used(textbook_project):
     report = next(
         (textbook_project / "data/08_reporting/embeddings").glob(
-            "corpus_report.json/*/*"
+            "corpus_report.json/*/corpus_report.json"
         )
     )
     assert "pydoc_data.topics" in report.read_text(encoding="utf-8")
     neighbours = next(
         (textbook_project / "data/08_reporting/embeddings").glob(
-            "neighbours_report.json/*/*"
+            "neighbours_report.json/*/neighbours_report.json"
         )
     )
     assert '"class"' in neighbours.read_text(encoding="utf-8")

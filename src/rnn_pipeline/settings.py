@@ -5,6 +5,10 @@ CONFIG_LOADER_ARGS = {
     "default_run_env": "local",
 }
 
-from rnn_pipeline.hooks import MlflowArtifactHook, MlflowStoreHook  # noqa: E402
+from rnn_pipeline.hooks import (  # noqa: E402
+    CompleteVersionsHook,
+    MlflowArtifactHook,
+    MlflowStoreHook,
+)
 
-HOOKS = (MlflowStoreHook(), MlflowArtifactHook())
+HOOKS = (MlflowStoreHook(), MlflowArtifactHook(), CompleteVersionsHook())
