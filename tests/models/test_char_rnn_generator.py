@@ -1,5 +1,7 @@
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rnn_pipeline import samplers
 from rnn_pipeline.models import CharRNN
@@ -59,3 +61,21 @@ def test_bad_input_is_rejected():
         generator(np.zeros((1, 0), "int32"))
     with pytest.raises(ValueError, match="at least one character"):
         generate_texts(generator, VOCABULARY, [""])
+
+
+GENERATOR = None
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.text(max_size=12))
+def test_any_start_string_is_continued_or_refused_with_a_message(start):
+    global GENERATOR
+    if GENERATOR is None:  # one compiled generator for all examples
+        GENERATOR = CharRNNGenerator(model(), samplers.get("greedy"), 5)
+    if not start:
+        with pytest.raises(ValueError, match="at least one character"):
+            generate_texts(GENERATOR, VOCABULARY, [start])
+        return
+    (result,) = generate_texts(GENERATOR, VOCABULARY, [start])
+    assert result.text.startswith(start) and len(result.text) == len(start) + 5
+    assert set(result.unknown) == {c for c in start if c not in VOCABULARY}
