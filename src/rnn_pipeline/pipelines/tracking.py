@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+
+from kedro.pipeline import Node
 
 # Keras history keys renamed so every pipeline logs the same metric names.
 KERAS_NAMES = {"loss": "train_loss", "token_accuracy": "train_token_accuracy"}
@@ -26,3 +28,20 @@ def scalar_metrics(values: Mapping[str, float], step: int = 0) -> dict:
 def track_training(train_history: Mapping[str, Sequence[float]]) -> dict:
     """Node: a training history as MLflow metric histories (``train_loss``, ...)."""
     return history_metrics(train_history)
+
+
+def training_report_nodes(
+    plot_training: Callable, track: Callable = track_training
+) -> list[Node]:
+    """The nodes every training pipeline follows ``train_history`` with: its metric
+    histories for MLflow (``train_metrics``) and its curves (``training_curves_plot``).
+    """
+    return [
+        Node(track, "train_history", "train_metrics", name="track_training_node"),
+        Node(
+            plot_training,
+            "train_history",
+            "training_curves_plot",
+            name="plot_training_node",
+        ),
+    ]

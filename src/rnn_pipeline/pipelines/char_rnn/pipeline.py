@@ -3,6 +3,7 @@
 from kedro.pipeline import Node, Pipeline
 
 from rnn_pipeline.pipelines.char_rnn import nodes
+from rnn_pipeline.pipelines.tracking import training_report_nodes
 
 
 def create_pipeline(namespace: str | None = None, **kwargs) -> Pipeline:
@@ -65,18 +66,7 @@ def create_pipeline(namespace: str | None = None, **kwargs) -> Pipeline:
                 ["model", "train_history"],
                 name="train_char_rnn_node",
             ),
-            Node(
-                nodes.track_training,
-                "train_history",
-                "train_metrics",
-                name="track_training_node",
-            ),
-            Node(
-                nodes.plot_training,
-                "train_history",
-                "training_curves_plot",
-                name="plot_training_node",
-            ),
+            *training_report_nodes(nodes.plot_training, track=nodes.track_training),
             Node(
                 nodes.evaluate_char_rnn,
                 ["model", "validation_windows"],

@@ -3,7 +3,7 @@
 from kedro.pipeline import Node, Pipeline
 
 from rnn_pipeline.pipelines.embeddings import nodes
-from rnn_pipeline.pipelines.tracking import track_training
+from rnn_pipeline.pipelines.tracking import training_report_nodes
 
 
 def create_pipeline(**kwargs) -> Pipeline:
@@ -39,18 +39,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                 ["model", "train_history"],
                 name="train_skipgram_node",
             ),
-            Node(
-                track_training,
-                "train_history",
-                "train_metrics",
-                name="track_training_node",
-            ),
-            Node(
-                nodes.plot_training,
-                "train_history",
-                "training_curves_plot",
-                name="plot_training_node",
-            ),
+            *training_report_nodes(nodes.plot_training),
             Node(
                 nodes.find_neighbours,
                 ["model", "vocab", "params:evaluation_options"],
