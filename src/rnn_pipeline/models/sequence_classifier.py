@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import keras
 
-from rnn_pipeline.models.recurrent import CELL_TYPES, make_recurrent_layer
+from rnn_pipeline.models.recurrent import make_recurrent_layer
 
 
 @keras.saving.register_keras_serializable(package="rnn_pipeline")
@@ -39,10 +39,6 @@ class SequenceClassifier(keras.Model):
         **kwargs,
     ) -> None:
         super().__init__(**kwargs)
-        if cell_type not in CELL_TYPES:
-            raise ValueError(
-                f"cell_type must be one of {CELL_TYPES}, got {cell_type!r}"
-            )
         self.num_classes = num_classes
         self.units = units
         self.num_layers = num_layers
