@@ -49,12 +49,20 @@ def copy_project(destination: Path) -> Path:
     return destination
 
 
+def kedro_env(**extra: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "KEDRO_DISABLE_TELEMETRY": "true",
+        "DO_NOT_TRACK": "1",
+        **extra,
+    }
+
+
 def kedro(project: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "KEDRO_DISABLE_TELEMETRY": "true", "DO_NOT_TRACK": "1"}
     return subprocess.run(
         [KEDRO, *args],
         cwd=project,
-        env=env,
+        env=kedro_env(),
         capture_output=True,
         text=True,
         timeout=300,
@@ -276,3 +284,49 @@ def test_the_served_model_answers_like_the_pipeline(trained_project):
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+
+
+def test_two_workers_train_the_chatbot_through_kedro_run(tmp_path):
+    """`distribute: multi_worker`: two `kedro run`s on 127.0.0.1 train one model."""
+    import keras
+    import numpy as np
+
+    import rnn_pipeline.models  # noqa: F401  (registers the layers)
+
+    ports = [free_port(), free_port()]
+    workers = []
+    for index in range(2):
+        project = copy_project(tmp_path / f"worker{index}")
+        tf_config = {
+            "cluster": {"worker": [f"127.0.0.1:{port}" for port in ports]},
+            "task": {"type": "worker", "index": index},
+        }
+        command = [KEDRO, "run", "--pipelines", "chatbot", "--params"]
+        command.append("chatbot.training_options.distribute=multi_worker")
+        workers.append(
+            subprocess.Popen(
+                command,
+                cwd=project,
+                env=kedro_env(TF_CONFIG=json.dumps(tf_config)),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+        )
+    logs = [worker.communicate(timeout=300)[0] for worker in workers]
+    for worker, log in zip(workers, logs, strict=True):
+        assert worker.returncode == 0, log[-3000:]
+        assert "2 replica(s) in sync" in log
+    models = [
+        keras.saving.load_model(
+            next(
+                (tmp_path / f"worker{i}/data/06_models/chatbot").glob(
+                    "model.keras/*/model.keras"
+                )
+            ),
+            compile=False,
+        )
+        for i in range(2)
+    ]
+    for a, b in zip(models[0].get_weights(), models[1].get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)

@@ -174,3 +174,29 @@ def saved_path(dataset) -> Path | None:
     if isinstance(dataset, AbstractVersionedDataset) and dataset._version is not None:
         return Path(str(dataset._get_versioned_path(dataset.resolve_save_version())))
     return Path(str(filepath))
+
+
+class DistributeHook:
+    """Creates the multi-worker strategy before any node runs TensorFlow.
+
+    TensorFlow only accepts ``MultiWorkerMirroredStrategy`` before it has run
+    anything, and earlier nodes of a pipeline do (the data preparation uses
+    ``tf.data``). If a node of the run reads training options with ``distribute:
+    multi_worker``, the strategy is made here, first, and training reuses it.
+    """
+
+    @hook_impl(tryfirst=True)
+    def before_pipeline_run(self, run_params: dict, pipeline, catalog) -> None:
+        for name in sorted(pipeline.inputs()):
+            if not (name.startswith("params:") and name.endswith("training_options")):
+                continue
+            options = catalog.load(name)
+            if (
+                isinstance(options, dict)
+                and options.get("distribute") == "multi_worker"
+            ):
+                from rnn_pipeline.training.distribute import make_strategy
+
+                logger.info("%s asks for multi-worker training", name)
+                make_strategy("multi_worker")
+                return

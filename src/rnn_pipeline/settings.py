@@ -7,8 +7,14 @@ CONFIG_LOADER_ARGS = {
 
 from rnn_pipeline.hooks import (  # noqa: E402
     CompleteVersionsHook,
+    DistributeHook,
     MlflowArtifactHook,
     MlflowStoreHook,
 )
 
-HOOKS = (MlflowStoreHook(), MlflowArtifactHook(), CompleteVersionsHook())
+HOOKS = (
+    MlflowStoreHook(),
+    DistributeHook(),
+    MlflowArtifactHook(),
+    CompleteVersionsHook(),
+)

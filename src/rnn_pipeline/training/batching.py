@@ -13,6 +13,7 @@ import numpy as np
 import tensorflow as tf
 
 from rnn_pipeline.text.specials import GO, PAD
+from rnn_pipeline.training.multi_worker import ShardedData
 
 
 def pad_ids(
@@ -83,12 +84,8 @@ def make_seq2seq_dataset(
         + (targets != PAD).sum(axis=1) * 1_000
         + (sources != PAD).sum(axis=1)
     )
-    # group_by_window emits ceil(n_b / batch_size) batches per bucket whatever the
-    # order, so the epoch length is known exactly; telling tf.data keeps Keras from
-    # guessing it.
-    n_batches = int(
-        sum(-(-n // batch_size) for n in np.unique(buckets, return_counts=True)[1])
-    )
+    # The epoch length is known exactly; telling tf.data keeps Keras from guessing.
+    n_batches = batches_per_epoch(buckets, batch_size)
     dataset = tf.data.Dataset.from_tensor_slices((sources, targets, keys))
     if shuffle:
         dataset = dataset.shuffle(
@@ -110,6 +107,49 @@ def make_seq2seq_dataset(
     )
     dataset = dataset.apply(tf.data.experimental.assert_cardinality(n_batches))
     return dataset.prefetch(tf.data.AUTOTUNE)
+
+
+def batches_per_epoch(buckets: np.ndarray, batch_size: int) -> int:
+    """Batches ``make_seq2seq_dataset`` yields per pass: ``group_by_window`` emits
+    ceil(n_b / batch_size) batches per bucket whatever the order."""
+    counts = np.unique(np.asarray(buckets), return_counts=True)[1]
+    return int(sum(-(-int(n) // batch_size) for n in counts))
+
+
+def sharded_seq2seq_data(
+    sources: np.ndarray,
+    targets: np.ndarray,
+    buckets: np.ndarray,
+    shuffle: bool = False,
+    seed: int = 0,
+    length_pool: int = 50,
+) -> ShardedData:
+    """The pairs as shards for multi-worker training, one per worker.
+
+    Shard ``i`` of ``k`` holds every k-th pair of a fixed permutation (seeded, so
+    every worker computes the same shards) and is batched by ``make_seq2seq_dataset``.
+    """
+    order = np.random.default_rng(seed).permutation(len(sources))
+
+    def rows(shard: int, shards: int) -> np.ndarray:
+        return order[shard::shards]
+
+    def make(shard: int, shards: int, batch_size: int) -> tf.data.Dataset:
+        index = rows(shard, shards)
+        return make_seq2seq_dataset(
+            sources[index],
+            targets[index],
+            buckets[index],
+            batch_size,
+            shuffle=shuffle,
+            seed=seed + shard,
+            length_pool=length_pool,
+        )
+
+    def count(shard: int, shards: int, batch_size: int) -> int:
+        return batches_per_epoch(buckets[rows(shard, shards)], batch_size)
+
+    return ShardedData(make=make, count=count)
 
 
 def _sorted_pool(sources, targets, keys):

@@ -38,9 +38,10 @@ from rnn_pipeline.training.batching import (
     frame_to_arrays,
     make_seq2seq_dataset,
     pad_ids,
+    sharded_seq2seq_data,
     teacher_forcing_inputs,
 )
-from rnn_pipeline.training.distribute import make_strategy
+from rnn_pipeline.training.distribute import is_multi_worker, make_strategy
 from rnn_pipeline.training.evaluation import evaluate_by_bucket
 from rnn_pipeline.training.fit import (
     FitOptions,
@@ -48,6 +49,7 @@ from rnn_pipeline.training.fit import (
     fingerprint,
     fit_with_resume,
 )
+from rnn_pipeline.training.multi_worker import fit_multi_worker
 from rnn_pipeline.training.scoring import score_outputs
 
 logger = logging.getLogger(__name__)
@@ -146,6 +148,7 @@ def train_seq2seq(
     options = parse(TrainingOptions, training_options)
     buckets = parse(BucketOptions, bucket_options)
     vocab = PairVocabulary.from_dict(vocabulary)
+    strategy = make_strategy(options.distribute)  # before TensorFlow runs anything
     keras.utils.set_random_seed(options.seed)
     logger.info("Training on %s", describe_devices())
     train, validation = split_frame(
@@ -155,17 +158,6 @@ def train_seq2seq(
         name: frame_to_arrays(frame, buckets.max_source_len, buckets.max_target_len)
         for name, frame in (("train", train), ("validation", validation))
     }
-    datasets = {
-        name: make_seq2seq_dataset(
-            *arrays[name],
-            batch_size=options.batch_size,
-            shuffle=name == "train",
-            seed=options.seed,
-            length_pool=options.length_pool,
-        )
-        for name in arrays
-    }
-    strategy = make_strategy(options.distribute)
     with strategy.scope():
         model = Seq2Seq(
             len(vocab.source),
@@ -182,13 +174,28 @@ def train_seq2seq(
         options.model_dump(exclude={"epochs", "verbose", "distribute"}),
         *arrays["train"],
     )
-    history = fit_with_resume(
-        model,
-        datasets["train"],
-        datasets["validation"],
-        fit_options,
-        Path(options.checkpoint_dir) / run_key,
-    )
+    checkpoint_dir = Path(options.checkpoint_dir) / run_key
+    batching = {"seed": options.seed, "length_pool": options.length_pool}
+    if is_multi_worker(strategy):
+        history = fit_multi_worker(
+            model,
+            sharded_seq2seq_data(*arrays["train"], shuffle=True, **batching),
+            sharded_seq2seq_data(*arrays["validation"], **batching),
+            options.batch_size,
+            fit_options,
+            checkpoint_dir,
+            strategy,
+        )
+    else:
+        history = fit_with_resume(
+            model,
+            make_seq2seq_dataset(
+                *arrays["train"], options.batch_size, shuffle=True, **batching
+            ),
+            make_seq2seq_dataset(*arrays["validation"], options.batch_size, **batching),
+            fit_options,
+            checkpoint_dir,
+        )
     return model, history
 
 

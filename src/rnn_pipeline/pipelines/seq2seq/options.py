@@ -67,7 +67,7 @@ class TrainingOptions(Options):
     length_pool: int = Field(50, ge=0)
     seed: int = 42
     checkpoint_dir: str = "data/06_models/checkpoints"
-    distribute: Literal["none", "mirrored"] = "none"
+    distribute: Literal["none", "mirrored", "multi_worker"] = "none"
     verbose: Literal["auto", 0, 1, 2] = "auto"
 
 
