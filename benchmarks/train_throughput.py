@@ -1,12 +1,14 @@
 """Training throughput of the default chatbot model on a real corpus, on this machine.
 
 Prepares the corpus with the pipeline's own nodes (default parameters), builds the
-default 3 x 256 LSTM seq2seq model, and times training steps under three batching
+default 3 x 256 LSTM seq2seq model, and times training steps under four batching
 schemes: pairs grouped by bucket and padded to the bucket's full size (the classic
 script), grouped by bucket and trimmed to the batch's longest pair, and grouped by
-bucket and by target length (the pipeline's default). For each it reports the padding
-fraction, useful (non-PAD) target tokens per second, and useful FLOP/s, beside a float32
-matmul ceiling measured in the same run. Prints JSON (and writes it with --out).
+bucket and sorted by length within pools of 50 or of the default number of batches.
+Then it times the default batching at several batch sizes in float32 and mixed
+precision. Each run reports the padding fractions, useful (non-PAD) target tokens per
+second and useful FLOP/s, beside a float32 matmul ceiling measured in the same run.
+Prints JSON (and writes it with --out).
 
     python benchmarks/train_throughput.py ../shared/data/chat/lost.conv --steps 30
 """
@@ -23,19 +25,26 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
-def matmul_ceiling(size: int = 2048, repeats: int = 10) -> float:
-    """float32 GFLOP/s of a large square matmul with TensorFlow (the machine's peak)."""
+def matmul_rate(m: int, k: int, n: int, dtype: str = "float32", repeats: int = 0):
+    """GFLOP/s of an ``(m, k) x (k, n)`` matmul with TensorFlow on this machine."""
     import tensorflow as tf
 
-    a = tf.random.normal((size, size))
-    b = tf.random.normal((size, size))
+    a = tf.cast(tf.random.normal((m, k)), dtype)
+    b = tf.cast(tf.random.normal((k, n)), dtype)
     step = tf.function(lambda: tf.matmul(a, b))
     step().numpy()
+    repeats = repeats or max(10, int(2e10 // (2 * m * k * n)))
     start = time.perf_counter()
     for _ in range(repeats):
-        step().numpy()
+        result = step()
+    result.numpy()
     seconds = (time.perf_counter() - start) / repeats
-    return 2 * size**3 / seconds / 1e9
+    return 2 * m * k * n / seconds / 1e9
+
+
+def matmul_ceiling(size: int = 2048) -> float:
+    """float32 GFLOP/s of a large square matmul (the machine's peak)."""
+    return matmul_rate(size, size, size, repeats=10)
 
 
 def step_flops(batch, model_options, vocab_size) -> tuple[float, float]:
@@ -97,11 +106,55 @@ def pad_to_bucket(dataset, buckets):
     return dataset.map(pad)
 
 
+def time_steps(model, dataset, steps: int, model_options: dict, vocab_size: int):
+    """Train ``steps`` batches of ``dataset`` (after 5 warm-up batches) and measure."""
+    batches = list(dataset.take(steps + 5).as_numpy_iterator())
+    for batch in batches[:5]:  # warm-up: traces for the common shapes
+        model.train_on_batch(*batch)
+    timed = batches[5:]
+    start = time.perf_counter()
+    for batch in timed:
+        model.train_on_batch(*batch)
+    seconds = time.perf_counter() - start
+    targets = [b[1] for b in timed]
+    sources = [b[0][0] for b in timed]
+    useful_tokens = int(sum((t != 0).sum() for t in targets))
+    flops = [step_flops(b, model_options, vocab_size) for b in timed]
+    return {
+        "steps": len(timed),
+        "seconds": round(seconds, 3),
+        "target_padding_fraction": round(
+            1 - useful_tokens / sum(t.size for t in targets), 4
+        ),
+        "source_padding_fraction": round(
+            1 - sum((s != 0).sum() for s in sources) / sum(s.size for s in sources), 4
+        ),
+        "useful_target_tokens_per_second": round(useful_tokens / seconds),
+        "gflops_per_second_all": round(sum(f[0] for f in flops) / seconds / 1e9, 2),
+        "gflops_per_second_useful": round(sum(f[1] for f in flops) / seconds / 1e9, 2),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", type=Path, help="a .conv file")
-    parser.add_argument("--steps", type=int, default=30, help="timed steps per scheme")
-    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--steps", type=int, default=30, help="timed steps per run")
+    parser.add_argument(
+        "--batch-size", type=int, default=64, help="batch of the padding comparison"
+    )
+    parser.add_argument(
+        "--sweep-batch-sizes",
+        type=int,
+        nargs="*",
+        default=[64, 256],
+        help="batch sizes of the precision sweep (default batching)",
+    )
+    parser.add_argument(
+        "--precisions",
+        nargs="*",
+        default=["float32", "mixed_bfloat16"],
+        help="training precisions of the sweep",
+    )
     parser.add_argument("--out", help="also write the JSON here")
     args = parser.parse_args()
     if not args.corpus.is_file():
@@ -116,6 +169,7 @@ def main() -> None:
     from rnn_pipeline.pipelines.seq2seq import nodes as s2s
     from rnn_pipeline.training.batching import frame_to_arrays, make_seq2seq_dataset
     from rnn_pipeline.training.fit import FitOptions, compile_model
+    from rnn_pipeline.training.precision import dtype_policy
 
     params = yaml.safe_load(
         (Path(__file__).parents[1] / "conf/base/parameters_chatbot.yml").read_text(
@@ -140,56 +194,55 @@ def main() -> None:
     buckets = params["bucket_options"]["buckets"]
     arrays = frame_to_arrays(train_b, buckets[-1][0], buckets[-1][1])
     vocab_size = len(vocab["source"]["tokens"])
-
-    ceiling = matmul_ceiling()
+    default_pool = params["training_options"]["length_pool"]
     model_options = params["model_options"]
-    keras.utils.set_random_seed(0)
-    model = Seq2Seq(vocab_size, vocab_size, **model_options)
-    compile_model(model, FitOptions())
-    schemes = {
-        "bucket_full_padding": pad_to_bucket(
-            make_seq2seq_dataset(*arrays, args.batch_size, shuffle=True, length_pool=0),
-            buckets,
-        ),
-        "bucket_trimmed": make_seq2seq_dataset(
-            *arrays, args.batch_size, shuffle=True, length_pool=0
-        ),
-        "bucket_and_length": make_seq2seq_dataset(
-            *arrays, args.batch_size, shuffle=True, length_pool=50
-        ),
-    }
-    results = {}
-    for name, dataset in schemes.items():
-        batches = list(dataset.take(args.steps + 5).as_numpy_iterator())
-        for batch in batches[:5]:  # warm-up: traces for the common shapes
-            model.train_on_batch(*batch)
-        timed = batches[5:]
-        start = time.perf_counter()
-        for batch in timed:
-            model.train_on_batch(*batch)
-        seconds = time.perf_counter() - start
-        targets = [b[1] for b in timed]
-        useful_tokens = int(sum((t != 0).sum() for t in targets))
-        all_tokens = int(sum(t.size for t in targets))
-        sources = [b[0][0] for b in timed]
-        flops = [step_flops(b, model_options, vocab_size) for b in timed]
-        results[name] = {
-            "steps": len(timed),
-            "seconds": round(seconds, 3),
-            "target_padding_fraction": round(1 - useful_tokens / all_tokens, 4),
-            "source_padding_fraction": round(
-                1 - sum((s != 0).sum() for s in sources) / sum(s.size for s in sources),
-                4,
-            ),
-            "useful_target_tokens_per_second": round(useful_tokens / seconds),
-            "gflops_per_second_all": round(sum(f[0] for f in flops) / seconds / 1e9, 2),
-            "gflops_per_second_useful": round(
-                sum(f[1] for f in flops) / seconds / 1e9, 2
-            ),
+    units = model_options["units"]
+    ceiling = matmul_ceiling()
+
+    def new_model(precision: str):
+        keras.utils.set_random_seed(0)
+        with dtype_policy(precision):
+            model = Seq2Seq(vocab_size, vocab_size, **model_options)
+            compile_model(model, FitOptions())
+        return model
+
+    def batches(batch_size: int, pool: int):
+        return make_seq2seq_dataset(*arrays, batch_size, shuffle=True, length_pool=pool)
+
+    def share(result: dict) -> dict:
+        return {
+            **result,
             "useful_share_of_matmul_ceiling": round(
-                sum(f[1] for f in flops) / seconds / 1e9 / ceiling, 3
+                result["gflops_per_second_useful"] / ceiling, 3
             ),
         }
+
+    # 1. Batching schemes, float32, one batch size.
+    schemes = {
+        "bucket_full_padding": pad_to_bucket(batches(args.batch_size, 0), buckets),
+        "bucket_trimmed": batches(args.batch_size, 0),
+        "length_pool_50": batches(args.batch_size, 50),
+        f"length_pool_{default_pool}_default": batches(args.batch_size, default_pool),
+    }
+    model = new_model("float32")
+    padding = {
+        name: share(time_steps(model, dataset, args.steps, model_options, vocab_size))
+        for name, dataset in schemes.items()
+    }
+    # 2. The default batching at several batch sizes and precisions.
+    sweep = {}
+    for precision in args.precisions:
+        for batch_size in args.sweep_batch_sizes:
+            model = new_model(precision)
+            sweep[f"{precision}_batch_{batch_size}"] = share(
+                time_steps(
+                    model,
+                    batches(batch_size, default_pool),
+                    args.steps,
+                    model_options,
+                    vocab_size,
+                )
+            )
     report = {
         "benchmark": "train_throughput",
         "corpus": str(args.corpus),
@@ -200,7 +253,17 @@ def main() -> None:
         "device": describe_devices(),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
         "matmul_ceiling_gflops": round(ceiling, 1),
-        "schemes": results,
+        # The shapes one LSTM step multiplies (batch, 2 x units) x (2 x units, 4 x
+        # units): what the recurrence can reach at most on this machine.
+        "lstm_step_matmul_gflops": {
+            f"{dtype}_batch_{batch}": round(
+                matmul_rate(batch, 2 * units, 4 * units, dtype), 1
+            )
+            for dtype in ("float32", "bfloat16")
+            for batch in (64, 256)
+        },
+        "schemes": padding,
+        "precision_and_batch_sweep": sweep,
     }
     text = json.dumps(report, indent=2)
     print(text)

@@ -55,7 +55,8 @@ class ShardedData:
 
 def _token_sums(model: keras.Model, batch, training: bool):
     inputs, target = batch
-    logits = model(inputs, training=training)
+    # The loss is taken in float32 whatever precision the layers compute in.
+    logits = tf.cast(model(inputs, training=training), tf.float32)
     mask = tf.cast(tf.not_equal(target, PAD), tf.float32)
     losses = keras.losses.sparse_categorical_crossentropy(
         target, logits, from_logits=True
@@ -196,6 +197,7 @@ def fit_multi_worker(
             loss_sum, tokens, hits = _token_sums(model, batch, training=True)
             all_tokens = tf.distribute.get_replica_context().all_reduce("SUM", tokens)
             loss = loss_sum / tf.maximum(all_tokens, 1.0)
+            loss = model.optimizer.scale_loss(loss)  # mixed_float16's loss scaling
         variables = model.trainable_variables
         gradients = tape.gradient(loss, variables)
         model.optimizer.apply_gradients(zip(gradients, variables, strict=True))

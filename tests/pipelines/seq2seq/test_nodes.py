@@ -1,3 +1,5 @@
+import keras
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -58,3 +60,37 @@ def test_bucket_pairs_reports_sizes_and_rejects_pairs_that_fit_nowhere():
 def test_bucket_options_must_grow():
     with pytest.raises(ValueError, match="bucket sizes must grow"):
         nodes.bucket_pairs(PAIRS, PAIRS, {"buckets": [[5, 8], [3, 4]]})
+
+
+def test_mixed_precision_training_learns_and_hands_on_a_float32_model(tmp_path):
+    rng = np.random.default_rng(0)
+    words = ["你好", "再见", "谢谢", "早上好", "晚安", "是的", "不是", "对不起"]
+    sources = ["".join(rng.choice(words, 2)) for _ in range(96)]
+    pairs = pd.DataFrame({"source": sources, "target": sources}, dtype="string")
+    vocabulary = nodes.build_vocabulary(pairs, {})
+    ids = nodes.vectorize_pairs(pairs, vocabulary)
+    buckets = {"buckets": [[6, 7]]}
+    train, _, _ = nodes.bucket_pairs(ids, ids.iloc[:1], buckets)
+    model, history = nodes.train_seq2seq(
+        train,
+        vocabulary,
+        {"embedding_dim": 16, "units": 32, "num_layers": 1, "dropout": 0.0},
+        {
+            "epochs": 8,
+            "batch_size": 16,
+            "learning_rate": 0.01,
+            "precision": "mixed_bfloat16",
+            "checkpoint_dir": str(tmp_path),
+            "verbose": 0,
+        },
+        buckets,
+    )
+    assert history["loss"][-1] < 0.6 * history["loss"][0]
+    assert model.dtype_policy.name == "float32"
+    assert all(w.dtype == "float32" for w in model.get_weights())
+    assert keras.config.dtype_policy().name == "float32"  # the global one is back
+
+
+def test_an_unknown_precision_names_the_choices(tmp_path):
+    with pytest.raises(ValueError, match="precision"):
+        nodes.train_seq2seq(pd.DataFrame(), {}, {}, {"precision": "float8"}, BUCKETS)

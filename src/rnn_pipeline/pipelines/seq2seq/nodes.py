@@ -50,6 +50,7 @@ from rnn_pipeline.training.fit import (
     fit_with_resume,
 )
 from rnn_pipeline.training.multi_worker import fit_multi_worker
+from rnn_pipeline.training.precision import dtype_policy, float32_copy
 from rnn_pipeline.training.scoring import score_outputs
 
 logger = logging.getLogger(__name__)
@@ -158,15 +159,14 @@ def train_seq2seq(
         name: frame_to_arrays(frame, buckets.max_source_len, buckets.max_target_len)
         for name, frame in (("train", train), ("validation", validation))
     }
-    with strategy.scope():
+    fit_options = FitOptions.from_mapping(options.model_dump())
+    with strategy.scope(), dtype_policy(options.precision):
         model = Seq2Seq(
             len(vocab.source),
             len(vocab.target),
             name="seq2seq",
             **model_opts.model_dump(),
         )
-    fit_options = FitOptions.from_mapping(options.model_dump())
-    with strategy.scope():
         compile_model(model, fit_options)
     run_key = fingerprint(
         vocabulary,
@@ -196,7 +196,7 @@ def train_seq2seq(
             fit_options,
             checkpoint_dir,
         )
-    return model, history
+    return float32_copy(model), history
 
 
 def plot_training(train_history: dict) -> Figure:

@@ -64,10 +64,11 @@ class TrainingOptions(Options):
     lr_patience: int = Field(1, ge=0)
     min_learning_rate: float = Field(1e-5, ge=0)
     validation_fraction: float = Field(0.1, gt=0, lt=1)
-    length_pool: int = Field(50, ge=0)
+    length_pool: int = Field(400, ge=0)
     seed: int = 42
     checkpoint_dir: str = "data/06_models/checkpoints"
     distribute: Literal["none", "mirrored", "multi_worker"] = "none"
+    precision: Literal["float32", "mixed_float16", "mixed_bfloat16"] = "float32"
     verbose: Literal["auto", 0, 1, 2] = "auto"
 
 

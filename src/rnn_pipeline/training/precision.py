@@ -1,0 +1,46 @@
+"""Mixed-precision training.
+
+``mixed_float16`` (GPUs with tensor cores) and ``mixed_bfloat16`` (recent GPUs and
+TPUs, and CPUs with AMX or AVX-512 BF16) compute in 16 bits while the weights stay
+float32; Keras adds loss scaling for float16. Training builds the model under the
+policy; ``float32_copy`` then gives the float32 model that is saved and decoded, so
+inference and evaluation never depend on the training precision.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import keras
+
+logger = logging.getLogger(__name__)
+
+PRECISIONS = ("float32", "mixed_float16", "mixed_bfloat16")
+
+
+@contextmanager
+def dtype_policy(name: str) -> Iterator[None]:
+    """Layers created inside use the Keras dtype policy ``name``; the previous
+    global policy is restored afterwards."""
+    if name not in PRECISIONS:
+        raise ValueError(f"precision must be one of {PRECISIONS}, got {name!r}")
+    previous = keras.config.dtype_policy()
+    keras.config.set_dtype_policy(name)
+    try:
+        yield
+    finally:
+        keras.config.set_dtype_policy(previous)
+
+
+def float32_copy(model: keras.Model) -> keras.Model:
+    """``model`` itself when it computes in float32, else the same architecture
+    built in float32 with its trained weights."""
+    if model.dtype_policy.compute_dtype == "float32":
+        return model
+    with dtype_policy("float32"):
+        copy = model.__class__.from_config(model.get_config())
+    copy.set_weights(model.get_weights())
+    logger.info("Trained in %s; the saved model is float32", model.dtype_policy.name)
+    return copy
