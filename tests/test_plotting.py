@@ -54,3 +54,14 @@ def test_textbook_figures_are_drawn(tmp_path):
         assert (tmp_path / f"{i}.png").stat().st_size > 1000
     confusion_texts = [t.get_text() for t in figures[0].axes[0].texts]
     assert confusion_texts == ["3", "1", "4"]
+
+
+def test_figures_are_not_kept_open_by_pyplot(tmp_path):
+    import matplotlib.pyplot as plt
+
+    before = len(plt.get_fignums())
+    for _ in range(25):
+        figure = plot_bars({"a": 1.0, "b": 2.0}, ylabel="loss")
+    figure.savefig(tmp_path / "bars.png")
+    assert (tmp_path / "bars.png").stat().st_size > 1000
+    assert len(plt.get_fignums()) == before  # nothing for a long session to leak

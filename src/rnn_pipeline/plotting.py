@@ -1,7 +1,8 @@
 """Figures shared by the pipelines: training curves and per-group bars.
 
 Figures are returned, never shown or written: the catalog saves them
-(``matplotlib.MatplotlibDataset``) and kedro-viz previews them.
+(``matplotlib.MatplotlibDataset``) and kedro-viz previews them. They are plain
+``Figure`` objects, not pyplot's, so none is kept alive after its node has run.
 """
 
 from __future__ import annotations
@@ -12,8 +13,13 @@ import matplotlib
 
 matplotlib.use("Agg")  # no display: figures only go to files
 
-import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+
+
+def _subplots(*args, figsize: tuple[float, float], **kwargs):
+    """``pyplot.subplots`` without pyplot's registry of open figures."""
+    figure = Figure(figsize=figsize)
+    return figure, figure.subplots(*args, **kwargs)
 
 
 def plot_history(history: Mapping[str, Sequence[float]], title: str = "") -> Figure:
@@ -26,7 +32,7 @@ def plot_history(history: Mapping[str, Sequence[float]], title: str = "") -> Fig
     accuracy_keys = [k for k in history if "accuracy" in k]
     loss_keys = [k for k in history if k.endswith("loss")]
     columns = 2 if accuracy_keys else 1
-    figure, axes = plt.subplots(1, columns, figsize=(5 * columns, 3.5), squeeze=False)
+    figure, axes = _subplots(1, columns, figsize=(5 * columns, 3.5), squeeze=False)
     for ax, keys, label in (
         (axes[0][0], loss_keys, "loss"),
         *(((axes[0][1], accuracy_keys, "accuracy"),) if accuracy_keys else ()),
@@ -48,7 +54,7 @@ def plot_bars(
     values: Mapping[str, float], ylabel: str, title: str = "", annotate: bool = True
 ) -> Figure:
     """One bar per named group (e.g. test loss per bucket)."""
-    figure, ax = plt.subplots(figsize=(max(4, 1.2 * len(values)), 3.5))
+    figure, ax = _subplots(figsize=(max(4, 1.2 * len(values)), 3.5))
     names = list(values)
     bars = ax.bar(names, [values[n] for n in names], color="tab:blue")
     if annotate:
@@ -88,7 +94,7 @@ def plot_attention(
     count = max(1, len(examples))
     columns = min(2, count)
     rows = -(-count // columns)
-    figure, axes = plt.subplots(
+    figure, axes = _subplots(
         rows, columns, figsize=(5.5 * columns, 4.5 * rows), squeeze=False
     )
     for ax in axes.flat[len(examples) :]:
@@ -117,7 +123,7 @@ def plot_confusion_matrix(
     import numpy as np
 
     counts = np.asarray(matrix)
-    figure, ax = plt.subplots(figsize=(0.5 * len(labels) + 2.5, 0.5 * len(labels) + 2))
+    figure, ax = _subplots(figsize=(0.5 * len(labels) + 2.5, 0.5 * len(labels) + 2))
     image = ax.imshow(counts, cmap="Blues")
     figure.colorbar(image, ax=ax, fraction=0.046)
     ax.set_xticks(range(len(labels)), labels)
@@ -151,7 +157,7 @@ def plot_series_instance(
 ) -> Figure:
     """A series with one training window (left) and that window close up (right):
     the inputs are its first ``n`` samples, the targets the same shifted by one."""
-    figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
+    figure, (left, right) = _subplots(1, 2, figsize=(11, 4))
     left.plot(t, values, label="series", linewidth=2)
     left.plot(
         instance_t[:-1],
@@ -192,7 +198,7 @@ def plot_prediction(
     title: str = "",
 ) -> Figure:
     """One window: its inputs, its targets (next values) and the predictions."""
-    figure, ax = plt.subplots(figsize=(6, 4))
+    figure, ax = _subplots(figsize=(6, 4))
     ax.plot(
         instance_t[:-1],
         instance_values[:-1],
@@ -222,7 +228,7 @@ def plot_generated(
     sequences: Mapping[str, Sequence[float]], seed_length: int, title: str = ""
 ) -> Figure:
     """Sequences generated from a seed window, one panel each (seed in blue)."""
-    figure, axes = plt.subplots(
+    figure, axes = _subplots(
         1, len(sequences), figsize=(5.5 * len(sequences), 3.5), squeeze=False
     )
     for ax, (name, values) in zip(axes[0], sequences.items(), strict=True):
@@ -247,7 +253,7 @@ def plot_word_map(
     words: Sequence[str], points: Sequence[Sequence[float]], title: str = ""
 ) -> Figure:
     """Words at their 2-D positions (e.g. a t-SNE of their embeddings)."""
-    figure, ax = plt.subplots(figsize=(12, 12))
+    figure, ax = _subplots(figsize=(12, 12))
     for word, (x, y) in zip(words, points, strict=True):
         ax.scatter(x, y, s=6, color="tab:blue")
         ax.annotate(word, (x, y), xytext=(3, 2), textcoords="offset points", fontsize=7)
