@@ -32,3 +32,9 @@ def test_mirrored_training_learns_like_single_device_training():
 def test_unknown_strategy_is_rejected():
     with pytest.raises(ValueError, match="got .horovod."):
         make_strategy("horovod")
+
+
+def test_a_malformed_tf_config_says_what_shape_is_expected(monkeypatch):
+    monkeypatch.setenv("TF_CONFIG", '{"cluster": ["127.0.0.1:1"]')
+    with pytest.raises(ValueError, match=r"TF_CONFIG must be JSON like .* got '\{"):
+        make_strategy("multi_worker")
