@@ -3,6 +3,7 @@ import pytest
 
 from rnn_pipeline.text.specials import GO, PAD
 from rnn_pipeline.training.batching import (
+    length_keys,
     make_seq2seq_dataset,
     pad_ids,
     teacher_forcing_inputs,
@@ -70,3 +71,39 @@ def test_batch_size_must_be_positive():
         make_seq2seq_dataset(sources, targets, buckets, 0)
     with pytest.raises(ValueError, match="length_pool must be >= 0, got -1"):
         make_seq2seq_dataset(sources, targets, buckets, 8, length_pool=-1)
+
+
+def test_length_keys_order_bucket_target_then_source_in_a_snake():
+    lengths = [(2, 1), (5, 1), (3, 2), (6, 2), (1, 3), (4, 3), (1, 1)]  # (src, tgt)
+    sources = pad_ids([[5] * s for s, _ in lengths], 6)
+    targets = pad_ids([[6] * t for _, t in lengths], 3)
+    buckets = np.array([0, 0, 0, 0, 0, 0, 1])
+    order = np.argsort(length_keys(sources, targets, buckets), kind="stable")
+    # target 1: sources down (odd), target 2: up, target 3: down; then bucket 1
+    assert [lengths[i] for i in order] == [
+        (5, 1),
+        (2, 1),
+        (3, 2),
+        (6, 2),
+        (4, 3),
+        (1, 3),
+        (1, 1),
+    ]
+    span = (targets.shape[1] + 1) * (sources.shape[1] + 1)
+    assert (length_keys(sources, targets, buckets) // span).tolist() == buckets.tolist()
+
+
+def test_batches_straddling_two_target_lengths_keep_source_lengths_close():
+    # 48 pairs per target length, source lengths 1..24: batches of 32 straddle.
+    pairs = [(s, t) for t in range(1, 11) for s in list(range(1, 25)) * 2]
+    sources = pad_ids([[5] * s for s, _ in pairs], 24)
+    targets = pad_ids([[6] * t + [2] for _, t in pairs], 11)
+    buckets = np.zeros(len(pairs), int)
+    source_pad = tokens = 0
+    for (source, _), _ in make_seq2seq_dataset(
+        sources, targets, buckets, 32, length_pool=15
+    ):
+        source_pad += (np.asarray(source) == PAD).sum()
+        tokens += np.asarray(source).size
+    # Sorting sources upwards within every target length gives 41% source PAD here.
+    assert source_pad / tokens < 0.34

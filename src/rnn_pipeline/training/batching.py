@@ -78,12 +78,8 @@ def make_seq2seq_dataset(
     if length_pool < 0:
         raise ValueError(f"length_pool must be >= 0, got {length_pool}")
     buckets = buckets.astype(np.int64)
-    # Sorting key: bucket first, then target length, then source length.
-    keys = (
-        buckets * 1_000_000
-        + (targets != PAD).sum(axis=1) * 1_000
-        + (sources != PAD).sum(axis=1)
-    )
+    keys = length_keys(sources, targets, buckets)
+    per_bucket = (targets.shape[1] + 1) * (sources.shape[1] + 1)
     # The epoch length is known exactly; telling tf.data keeps Keras from guessing.
     n_batches = batches_per_epoch(buckets, batch_size)
     dataset = tf.data.Dataset.from_tensor_slices((sources, targets, keys))
@@ -94,7 +90,7 @@ def make_seq2seq_dataset(
     if length_pool > 0:
         dataset = dataset.batch(batch_size * length_pool).flat_map(_sorted_pool)
     dataset = dataset.group_by_window(
-        key_func=lambda source, target, key: key // 1_000_000,
+        key_func=lambda source, target, key: key // per_bucket,
         reduce_func=lambda bucket, window: window.batch(batch_size),
         window_size=batch_size,
     )
@@ -107,6 +103,25 @@ def make_seq2seq_dataset(
     )
     dataset = dataset.apply(tf.data.experimental.assert_cardinality(n_batches))
     return dataset.prefetch(tf.data.AUTOTUNE)
+
+
+def length_keys(
+    sources: np.ndarray, targets: np.ndarray, buckets: np.ndarray
+) -> np.ndarray:
+    """Sort keys that order pairs by bucket, then target length, then source length.
+
+    Source lengths run up for even target lengths and down for odd ones (a snake
+    order), so a batch that straddles two target lengths still holds pairs of similar
+    source length. ``key // ((max_target_len + 1) * (max_source_len + 1))`` is the
+    bucket.
+    """
+    source_span = sources.shape[1] + 1
+    target_len = (targets != PAD).sum(axis=1).astype(np.int64)
+    source_len = (sources != PAD).sum(axis=1).astype(np.int64)
+    snake = np.where(target_len % 2 == 0, source_len, source_span - 1 - source_len)
+    return (
+        buckets.astype(np.int64) * (targets.shape[1] + 1) + target_len
+    ) * source_span + snake
 
 
 def batches_per_epoch(buckets: np.ndarray, batch_size: int) -> int:
