@@ -147,7 +147,7 @@ def main() -> None:
         "--sweep-batch-sizes",
         type=int,
         nargs="*",
-        default=[64, 256],
+        default=[64, 256, 1024],
         help="batch sizes of the precision sweep (default batching)",
     )
     parser.add_argument(
