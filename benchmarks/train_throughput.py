@@ -11,6 +11,12 @@ second and useful FLOP/s, beside a float32 matmul ceiling measured in the same r
 Prints JSON (and writes it with --out).
 
     python benchmarks/train_throughput.py ../shared/data/chat/lost.conv --steps 30
+
+It runs on any Keras backend (``KERAS_BACKEND=jax`` or ``torch``, e.g. on a GPU
+machine without TensorFlow or Kedro): prepare the arrays where the project is
+installed (``--save-arrays lost.npz``), then pass ``--arrays lost.npz`` instead of the
+corpus. Every batch shape of a timed run is trained once before the clock starts, so
+per-shape compilation (JAX) is not timed.
 """
 
 from __future__ import annotations
@@ -26,18 +32,24 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
 def matmul_rate(m: int, k: int, n: int, dtype: str = "float32", repeats: int = 0):
-    """GFLOP/s of an ``(m, k) x (k, n)`` matmul with TensorFlow on this machine."""
-    import tensorflow as tf
+    """GFLOP/s of an ``(m, k) x (k, n)`` matmul with the active Keras backend."""
+    import keras
+    import numpy as np
+    from keras import ops
 
-    a = tf.cast(tf.random.normal((m, k)), dtype)
-    b = tf.cast(tf.random.normal((k, n)), dtype)
-    step = tf.function(lambda: tf.matmul(a, b))
-    step().numpy()
+    from rnn_pipeline.backend import compile_function
+
+    rng = np.random.default_rng(0)
+    a = ops.cast(ops.convert_to_tensor(rng.standard_normal((m, k)), "float32"), dtype)
+    b = ops.cast(ops.convert_to_tensor(rng.standard_normal((k, n)), "float32"), dtype)
+    # The sum makes reading the result back cheap, so the clock stops at the end of
+    # the work on an accelerator too.
+    step = compile_function(lambda a, b: ops.sum(ops.cast(ops.matmul(a, b), "float32")))
+    keras.ops.convert_to_numpy(step(a, b))
     repeats = repeats or max(10, int(2e10 // (2 * m * k * n)))
     start = time.perf_counter()
-    for _ in range(repeats):
-        result = step()
-    result.numpy()
+    results = [step(a, b) for _ in range(repeats)]
+    keras.ops.convert_to_numpy(results[-1])
     seconds = (time.perf_counter() - start) / repeats
     return 2 * m * k * n / seconds / 1e9
 
@@ -88,31 +100,34 @@ def step_flops(batch, model_options, vocab_size) -> tuple[float, float]:
     return 3.0 * total, 3.0 * float(useful)
 
 
-def pad_to_bucket(dataset, buckets):
+def pad_to_bucket(batches, buckets):
     """Re-pad trimmed batches to their bucket's full size (the classic scheme)."""
-    import tensorflow as tf
+    import numpy as np
 
-    sizes = tf.constant(buckets, dtype=tf.int32)
+    for (source, decoder), target in batches:
+        s, t = next(
+            (s, t) for s, t in buckets if s >= source.shape[1] and t >= target.shape[1]
+        )
 
-    def pad(inputs, target):
-        source, decoder = inputs
-        lengths = tf.stack([tf.shape(source)[1], tf.shape(target)[1]])
-        index = tf.argmax(tf.reduce_all(sizes >= lengths, axis=1))
-        s, t = sizes[index][0], sizes[index][1]
-        source = tf.pad(source, [[0, 0], [0, s - tf.shape(source)[1]]])
-        decoder = tf.pad(decoder, [[0, 0], [0, t - tf.shape(decoder)[1]]])
-        target = tf.pad(target, [[0, 0], [0, t - tf.shape(target)[1]]])
-        return (source, decoder), target
+        def pad(array, width):
+            return np.pad(array, [(0, 0), (0, width - array.shape[1])])
 
-    return dataset.map(pad)
+        yield (pad(source, s), pad(decoder, t)), pad(target, t)
 
 
-def time_steps(model, dataset, steps: int, model_options: dict, vocab_size: int):
-    """Train ``steps`` batches of ``dataset`` (after 5 warm-up batches) and measure."""
-    batches = list(dataset.take(steps + 5).as_numpy_iterator())
-    for batch in batches[:5]:  # warm-up: traces for the common shapes
+def time_steps(model, batches, steps: int, model_options: dict, vocab_size: int):
+    """Train ``steps`` batches (after one batch of every shape among them, so no
+    tracing or compiling is timed) and measure."""
+    import itertools
+
+    timed = list(itertools.islice(batches, steps))
+    shapes = {}
+    for batch in timed:
+        shapes.setdefault((batch[0][0].shape, batch[1].shape), batch)
+    start = time.perf_counter()
+    for batch in shapes.values():
         model.train_on_batch(*batch)
-    timed = batches[5:]
+    warm_up = time.perf_counter() - start
     start = time.perf_counter()
     for batch in timed:
         model.train_on_batch(*batch)
@@ -124,6 +139,8 @@ def time_steps(model, dataset, steps: int, model_options: dict, vocab_size: int)
     return {
         "steps": len(timed),
         "seconds": round(seconds, 3),
+        "warm_up_shapes": len(shapes),
+        "warm_up_seconds": round(warm_up, 1),
         "target_padding_fraction": round(
             1 - useful_tokens / sum(t.size for t in targets), 4
         ),
@@ -136,9 +153,49 @@ def time_steps(model, dataset, steps: int, model_options: dict, vocab_size: int)
     }
 
 
+def prepare_arrays(corpus: Path, params: dict) -> dict:
+    """Training arrays of ``corpus`` through the chatbot pipeline's own nodes."""
+    from rnn_pipeline.pipelines.chatbot import nodes as chat
+    from rnn_pipeline.pipelines.seq2seq import nodes as s2s
+    from rnn_pipeline.training.batching import frame_to_arrays
+
+    text = corpus.read_bytes().decode("utf-8", errors="replace")
+    turns, _ = chat.parse_conversations({"source": str(corpus), "text": text})
+    pairs, _ = chat.pair_conversations(
+        turns,
+        params["pairing_options"],
+        params["cleaning_options"],
+        params["bucket_options"],
+    )
+    train, test = s2s.split_pairs(pairs, params["split_options"])
+    vocab = s2s.build_vocabulary(train, params["vocab_options"])
+    train_b, _, _ = s2s.bucket_pairs(
+        s2s.vectorize_pairs(train, vocab),
+        s2s.vectorize_pairs(test, vocab),
+        params["bucket_options"],
+    )
+    buckets = params["bucket_options"]["buckets"]
+    sources, targets, bucket_ids = frame_to_arrays(
+        train_b, buckets[-1][0], buckets[-1][1]
+    )
+    return {
+        "sources": sources,
+        "targets": targets,
+        "buckets": bucket_ids,
+        "vocab_size": len(vocab["source"]["tokens"]),
+        "corpus": str(corpus),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("corpus", type=Path, help="a .conv file")
+    parser.add_argument("corpus", type=Path, nargs="?", help="a .conv file")
+    parser.add_argument(
+        "--arrays", type=Path, help="prepared arrays (.npz) instead of a corpus"
+    )
+    parser.add_argument(
+        "--save-arrays", type=Path, help="write the prepared arrays (.npz) here"
+    )
     parser.add_argument("--steps", type=int, default=30, help="timed steps per run")
     parser.add_argument(
         "--batch-size", type=int, default=64, help="batch of the padding comparison"
@@ -158,17 +215,19 @@ def main() -> None:
     )
     parser.add_argument("--out", help="also write the JSON here")
     args = parser.parse_args()
-    if not args.corpus.is_file():
-        parser.error(f"no corpus file at {args.corpus}")
+    if (args.corpus is None) == (args.arrays is None):
+        parser.error("give a corpus file or --arrays, not both")
+    source = args.corpus or args.arrays
+    if not source.is_file():
+        parser.error(f"no file at {source}")
 
     import keras
+    import numpy as np
     import yaml
 
     from rnn_pipeline.backend import describe_devices
     from rnn_pipeline.models import Seq2Seq
-    from rnn_pipeline.pipelines.chatbot import nodes as chat
-    from rnn_pipeline.pipelines.seq2seq import nodes as s2s
-    from rnn_pipeline.training.batching import frame_to_arrays, make_seq2seq_dataset
+    from rnn_pipeline.training.batching import seq2seq_batches
     from rnn_pipeline.training.fit import FitOptions, compile_model
     from rnn_pipeline.training.precision import dtype_policy
 
@@ -177,24 +236,18 @@ def main() -> None:
             encoding="utf-8"
         )
     )["chatbot"]
-    text = args.corpus.read_bytes().decode("utf-8", errors="replace")
-    turns, _ = chat.parse_conversations({"source": str(args.corpus), "text": text})
-    pairs, _ = chat.pair_conversations(
-        turns,
-        params["pairing_options"],
-        params["cleaning_options"],
-        params["bucket_options"],
-    )
-    train, test = s2s.split_pairs(pairs, params["split_options"])
-    vocab = s2s.build_vocabulary(train, params["vocab_options"])
-    train_b, _, _ = s2s.bucket_pairs(
-        s2s.vectorize_pairs(train, vocab),
-        s2s.vectorize_pairs(test, vocab),
-        params["bucket_options"],
-    )
+    if args.arrays:
+        with np.load(args.arrays) as saved:
+            prepared = {name: saved[name] for name in saved.files}
+        prepared["vocab_size"] = int(prepared["vocab_size"])
+        prepared["corpus"] = str(prepared["corpus"])
+    else:
+        prepared = prepare_arrays(args.corpus, params)
+    if args.save_arrays:
+        np.savez_compressed(args.save_arrays, **prepared)
+    arrays = (prepared["sources"], prepared["targets"], prepared["buckets"])
+    vocab_size = prepared["vocab_size"]
     buckets = params["bucket_options"]["buckets"]
-    arrays = frame_to_arrays(train_b, buckets[-1][0], buckets[-1][1])
-    vocab_size = len(vocab["source"]["tokens"])
     default_pool = params["training_options"]["length_pool"]
     model_options = params["model_options"]
     units = model_options["units"]
@@ -208,7 +261,8 @@ def main() -> None:
         return model
 
     def batches(batch_size: int, pool: int):
-        return make_seq2seq_dataset(*arrays, batch_size, shuffle=True, length_pool=pool)
+        epoch = seq2seq_batches(*arrays, batch_size, shuffle=True, length_pool=pool)
+        return epoch()
 
     def share(result: dict) -> dict:
         return {
@@ -246,11 +300,12 @@ def main() -> None:
             )
     report = {
         "benchmark": "train_throughput",
-        "corpus": str(args.corpus),
-        "train_pairs": len(train_b),
+        "corpus": prepared["corpus"],
+        "train_pairs": len(arrays[0]),
         "vocab": vocab_size,
         "model": {**model_options, "parameters": model.count_params()},
         "batch_size": args.batch_size,
+        "backend": keras.backend.backend(),
         "device": describe_devices(),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
         "matmul_ceiling_gflops": round(ceiling, 1),

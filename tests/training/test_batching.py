@@ -6,6 +6,7 @@ from rnn_pipeline.training.batching import (
     length_keys,
     make_seq2seq_dataset,
     pad_ids,
+    seq2seq_batches,
     teacher_forcing_inputs,
 )
 
@@ -107,3 +108,16 @@ def test_batches_straddling_two_target_lengths_keep_source_lengths_close():
         tokens += np.asarray(source).size
     # Sorting sources upwards within every target length gives 41% source PAD here.
     assert source_pad / tokens < 0.34
+
+
+def test_numpy_batches_reshuffle_every_epoch_repeat_with_the_seed_and_feed_tf():
+    sources, targets, buckets = corpus(300)
+    epoch = seq2seq_batches(sources, targets, buckets, 16, shuffle=True, seed=1)
+    first = [target.tolist() for _, target in epoch()]
+    second = [target.tolist() for _, target in epoch()]
+    assert first != second  # a new order every epoch
+    again = seq2seq_batches(sources, targets, buckets, 16, shuffle=True, seed=1)
+    assert [target.tolist() for _, target in again()] == first
+    dataset = make_seq2seq_dataset(sources, targets, buckets, 16, shuffle=True, seed=1)
+    assert [np.asarray(t).tolist() for _, t in dataset] == first
+    assert len(first) == dataset.cardinality().numpy()

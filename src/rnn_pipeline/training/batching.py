@@ -1,19 +1,23 @@
-"""tf.data input pipelines for seq2seq training and evaluation.
+"""Batches for seq2seq training and evaluation.
 
 Pairs are grouped so that a batch comes from one bucket, and within a bucket from
-pairs of similar target length, then trimmed to the longest pair of the batch: little
-of the arithmetic is spent on PAD.
+pairs of similar length, then trimmed to the longest pair of the batch: little of
+the arithmetic is spent on PAD. The batch plan is numpy (``seq2seq_batches`` runs on
+any Keras backend); ``make_seq2seq_dataset`` feeds the same batches to TensorFlow
+through ``tf.data``. TensorFlow is only imported there.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
-import tensorflow as tf
 
 from rnn_pipeline.text.specials import GO, PAD
-from rnn_pipeline.training.multi_worker import ShardedData
+
+Batch = tuple[tuple[np.ndarray, np.ndarray], np.ndarray]
 
 
 def pad_ids(
@@ -36,75 +40,6 @@ def teacher_forcing_inputs(targets: np.ndarray) -> np.ndarray:
     return shifted
 
 
-def _trim_batch(source, target):
-    source_len = tf.reduce_max(tf.reduce_sum(tf.cast(source != PAD, tf.int32), 1))
-    target_len = tf.reduce_max(tf.reduce_sum(tf.cast(target != PAD, tf.int32), 1))
-    source = source[:, : tf.maximum(source_len, 1)]
-    target = target[:, : tf.maximum(target_len, 1)]
-    go = tf.fill([tf.shape(target)[0], 1], tf.constant(GO, target.dtype))
-    decoder_tokens = tf.concat([go, target[:, :-1]], axis=1)
-    decoder_tokens = tf.where(target == PAD, tf.zeros_like(target), decoder_tokens)
-    return (source, decoder_tokens), target
-
-
-def make_seq2seq_dataset(
-    sources: np.ndarray,
-    targets: np.ndarray,
-    buckets: np.ndarray,
-    batch_size: int,
-    shuffle: bool = False,
-    seed: int = 0,
-    length_pool: int = 50,
-) -> tf.data.Dataset:
-    """Batches of ``((source, decoder_tokens), target)`` drawn one bucket at a time.
-
-    Every batch holds pairs of one bucket, trimmed to its longest pair. With
-    ``length_pool`` > 0, pairs are also sorted by length within pools of
-    ``length_pool`` batches before batching (then batches are shuffled), so a batch
-    holds pairs of similar length and little arithmetic is spent on PAD.
-
-    Args:
-        sources: ``(n, max_source_len)`` padded ids.
-        targets: ``(n, max_target_len)`` padded ids ending with EOS.
-        buckets: ``(n,)`` bucket index of each pair.
-        batch_size: Pairs per batch.
-        shuffle: Reshuffle pairs (and so batches) every epoch.
-        seed: Shuffle seed.
-        length_pool: Batches per length-sorting pool; 0 batches pairs of a bucket in
-            random order.
-    """
-    if batch_size < 1:
-        raise ValueError(f"batch_size must be >= 1, got {batch_size}")
-    if length_pool < 0:
-        raise ValueError(f"length_pool must be >= 0, got {length_pool}")
-    buckets = buckets.astype(np.int64)
-    keys = length_keys(sources, targets, buckets)
-    per_bucket = (targets.shape[1] + 1) * (sources.shape[1] + 1)
-    # The epoch length is known exactly; telling tf.data keeps Keras from guessing.
-    n_batches = batches_per_epoch(buckets, batch_size)
-    dataset = tf.data.Dataset.from_tensor_slices((sources, targets, keys))
-    if shuffle:
-        dataset = dataset.shuffle(
-            len(sources), seed=seed, reshuffle_each_iteration=True
-        )
-    if length_pool > 0:
-        dataset = dataset.batch(batch_size * length_pool).flat_map(_sorted_pool)
-    dataset = dataset.group_by_window(
-        key_func=lambda source, target, key: key // per_bucket,
-        reduce_func=lambda bucket, window: window.batch(batch_size),
-        window_size=batch_size,
-    )
-    if shuffle and length_pool > 0:
-        # Sorted pools yield batches short-to-long: mix them again.
-        dataset = dataset.shuffle(2 * length_pool, seed=seed + 1)
-    dataset = dataset.map(
-        lambda source, target, key: _trim_batch(source, target),
-        num_parallel_calls=tf.data.AUTOTUNE,
-    )
-    dataset = dataset.apply(tf.data.experimental.assert_cardinality(n_batches))
-    return dataset.prefetch(tf.data.AUTOTUNE)
-
-
 def length_keys(
     sources: np.ndarray, targets: np.ndarray, buckets: np.ndarray
 ) -> np.ndarray:
@@ -125,10 +60,138 @@ def length_keys(
 
 
 def batches_per_epoch(buckets: np.ndarray, batch_size: int) -> int:
-    """Batches ``make_seq2seq_dataset`` yields per pass: ``group_by_window`` emits
-    ceil(n_b / batch_size) batches per bucket whatever the order."""
+    """Batches in one pass: ceil(n_b / batch_size) per bucket, whatever the order."""
     counts = np.unique(np.asarray(buckets), return_counts=True)[1]
     return int(sum(-(-int(n) // batch_size) for n in counts))
+
+
+def _check(batch_size: int, length_pool: int) -> None:
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+    if length_pool < 0:
+        raise ValueError(f"length_pool must be >= 0, got {length_pool}")
+
+
+def plan_batches(
+    keys: np.ndarray,
+    buckets: np.ndarray,
+    batch_size: int,
+    rng: np.random.Generator | None,
+    length_pool: int,
+) -> list[np.ndarray]:
+    """One epoch's batches, as row indices.
+
+    Rows are shuffled (when ``rng`` is given), sorted by ``keys`` within pools of
+    ``length_pool`` batches, and dealt to their bucket's batch in that order; a batch
+    leaves when full, the partial ones at the end. Then the batches are shuffled.
+    """
+    order = rng.permutation(len(keys)) if rng is not None else np.arange(len(keys))
+    if length_pool > 0:
+        size = batch_size * length_pool
+        order = np.concatenate(
+            [
+                pool[np.argsort(keys[pool], kind="stable")]
+                for pool in np.split(order, range(size, len(order), size))
+            ]
+        )
+    batches: list[np.ndarray] = []
+    filling: dict[int, list[int]] = {}
+    for row in order.tolist():
+        window = filling.setdefault(int(buckets[row]), [])
+        window.append(row)
+        if len(window) == batch_size:
+            batches.append(np.array(window))
+            filling[int(buckets[row])] = []
+    batches.extend(np.array(rows) for rows in filling.values() if rows)
+    if rng is not None:
+        batches = [batches[i] for i in rng.permutation(len(batches))]
+    return batches
+
+
+def trimmed_batch(sources: np.ndarray, targets: np.ndarray, rows) -> Batch:
+    """``((source, decoder_tokens), target)`` of ``rows``, cut to their longest pair."""
+    source, target = sources[rows], targets[rows]
+    source = source[:, : max(1, int((source != PAD).sum(axis=1).max()))]
+    target = target[:, : max(1, int((target != PAD).sum(axis=1).max()))]
+    return (source, teacher_forcing_inputs(target)), target
+
+
+def seq2seq_batches(
+    sources: np.ndarray,
+    targets: np.ndarray,
+    buckets: np.ndarray,
+    batch_size: int,
+    shuffle: bool = False,
+    seed: int = 0,
+    length_pool: int = 400,
+) -> Callable[[], Iterator[Batch]]:
+    """A function that yields one epoch of batches each time it is called.
+
+    Every batch holds pairs of one bucket, trimmed to its longest pair. With
+    ``length_pool`` > 0, pairs are sorted by ``length_keys`` within pools of
+    ``length_pool`` batches before batching (then batches are shuffled), so a batch
+    holds pairs of similar length and little arithmetic is spent on PAD. With
+    ``shuffle``, every epoch reshuffles the pairs (seeded, so runs repeat).
+
+    Args:
+        sources: ``(n, max_source_len)`` padded ids.
+        targets: ``(n, max_target_len)`` padded ids ending with EOS.
+        buckets: ``(n,)`` bucket index of each pair.
+        batch_size: Pairs per batch.
+        shuffle: Reshuffle pairs (and so batches) every epoch.
+        seed: Shuffle seed.
+        length_pool: Batches per length-sorting pool; 0 batches the pairs of a bucket
+            in random order.
+    """
+    _check(batch_size, length_pool)
+    buckets = np.asarray(buckets).astype(np.int64)
+    keys = length_keys(sources, targets, buckets)
+    rng = np.random.default_rng(seed) if shuffle else None
+
+    def epoch() -> Iterator[Batch]:
+        for rows in plan_batches(keys, buckets, batch_size, rng, length_pool):
+            yield trimmed_batch(sources, targets, rows)
+
+    return epoch
+
+
+def make_seq2seq_dataset(
+    sources: np.ndarray,
+    targets: np.ndarray,
+    buckets: np.ndarray,
+    batch_size: int,
+    shuffle: bool = False,
+    seed: int = 0,
+    length_pool: int = 400,
+) -> Any:
+    """``seq2seq_batches`` as a ``tf.data.Dataset`` of
+    ``((source, decoder_tokens), target)``, with its exact length (so Keras need not
+    guess the epoch's) and prefetching. Arguments as ``seq2seq_batches``."""
+    import tensorflow as tf
+
+    epoch = seq2seq_batches(
+        sources, targets, buckets, batch_size, shuffle, seed, length_pool
+    )
+    ids = tf.TensorSpec((None, None), tf.int32)
+    dataset = tf.data.Dataset.from_generator(epoch, output_signature=((ids, ids), ids))
+    dataset = dataset.apply(
+        tf.data.experimental.assert_cardinality(batches_per_epoch(buckets, batch_size))
+    )
+    return dataset.prefetch(tf.data.AUTOTUNE)
+
+
+@dataclass(frozen=True)
+class ShardedData:
+    """Training data that each worker reads a shard of.
+
+    Attributes:
+        make: ``(shard, shards, batch_size) -> dataset``: one pass over the shard as
+            ``(inputs, target_ids)`` batches.
+        count: ``(shard, shards, batch_size) -> int``: batches in that pass.
+    """
+
+    make: Callable[[int, int, int], Any]
+    count: Callable[[int, int, int], int]
 
 
 def sharded_seq2seq_data(
@@ -137,7 +200,7 @@ def sharded_seq2seq_data(
     buckets: np.ndarray,
     shuffle: bool = False,
     seed: int = 0,
-    length_pool: int = 50,
+    length_pool: int = 400,
 ) -> ShardedData:
     """The pairs as shards for multi-worker training, one per worker.
 
@@ -149,7 +212,7 @@ def sharded_seq2seq_data(
     def rows(shard: int, shards: int) -> np.ndarray:
         return order[shard::shards]
 
-    def make(shard: int, shards: int, batch_size: int) -> tf.data.Dataset:
+    def make(shard: int, shards: int, batch_size: int):
         index = rows(shard, shards)
         return make_seq2seq_dataset(
             sources[index],
@@ -165,13 +228,6 @@ def sharded_seq2seq_data(
         return batches_per_epoch(buckets[rows(shard, shards)], batch_size)
 
     return ShardedData(make=make, count=count)
-
-
-def _sorted_pool(sources, targets, keys):
-    order = tf.argsort(keys, stable=True)
-    return tf.data.Dataset.from_tensor_slices(
-        (tf.gather(sources, order), tf.gather(targets, order), tf.gather(keys, order))
-    )
 
 
 def frame_to_arrays(

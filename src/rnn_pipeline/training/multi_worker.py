@@ -21,8 +21,6 @@ import json
 import logging
 import os
 import shutil
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import keras
@@ -30,6 +28,7 @@ import numpy as np
 import tensorflow as tf
 
 from rnn_pipeline.text.specials import PAD
+from rnn_pipeline.training.batching import ShardedData
 from rnn_pipeline.training.distribute import is_chief, worker_index
 from rnn_pipeline.training.fit import FitOptions
 
@@ -37,20 +36,6 @@ logger = logging.getLogger(__name__)
 
 STATE_FILE = "state.json"
 WEIGHTS_FILE = "model.weights.h5"
-
-
-@dataclass(frozen=True)
-class ShardedData:
-    """Training data that each worker reads a shard of.
-
-    Attributes:
-        make: ``(shard, shards, batch_size) -> dataset``: one pass over the shard as
-            ``(inputs, target_ids)`` batches.
-        count: ``(shard, shards, batch_size) -> int``: batches in that pass.
-    """
-
-    make: Callable[[int, int, int], tf.data.Dataset]
-    count: Callable[[int, int, int], int]
 
 
 def _token_sums(model: keras.Model, batch, training: bool):

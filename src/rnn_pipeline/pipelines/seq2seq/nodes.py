@@ -41,7 +41,6 @@ from rnn_pipeline.training.batching import (
     sharded_seq2seq_data,
     teacher_forcing_inputs,
 )
-from rnn_pipeline.training.distribute import is_multi_worker, make_strategy
 from rnn_pipeline.training.evaluation import evaluate_by_bucket
 from rnn_pipeline.training.fit import (
     FitOptions,
@@ -49,7 +48,6 @@ from rnn_pipeline.training.fit import (
     fingerprint,
     fit_with_resume,
 )
-from rnn_pipeline.training.multi_worker import fit_multi_worker
 from rnn_pipeline.training.precision import dtype_policy, float32_copy
 from rnn_pipeline.training.scoring import score_outputs
 
@@ -149,6 +147,11 @@ def train_seq2seq(
     options = parse(TrainingOptions, training_options)
     buckets = parse(BucketOptions, bucket_options)
     vocab = PairVocabulary.from_dict(vocabulary)
+    # tf.distribute is imported here, not above: the preparation nodes of this module
+    # also run where TensorFlow is not installed (benchmarks on JAX or PyTorch).
+    from rnn_pipeline.training.distribute import is_multi_worker, make_strategy
+    from rnn_pipeline.training.multi_worker import fit_multi_worker
+
     strategy = make_strategy(options.distribute)  # before TensorFlow runs anything
     keras.utils.set_random_seed(options.seed)
     logger.info("Training on %s", describe_devices())
