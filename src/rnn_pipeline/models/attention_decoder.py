@@ -6,7 +6,7 @@ import keras
 from keras import ops
 
 from rnn_pipeline.models.attention import SequenceAttention
-from rnn_pipeline.models.recurrent import make_recurrent_layer, state_count
+from rnn_pipeline.models.recurrent import make_recurrent_stack, state_count
 from rnn_pipeline.text.specials import PAD
 
 
@@ -51,10 +51,7 @@ class AttentionDecoder(keras.layers.Layer):
         self.embedding = keras.layers.Embedding(
             vocabulary_size, embedding_dim, name="embedding"
         )
-        self.recurrent_layers = [
-            make_recurrent_layer(cell_type, units, name=f"{cell_type}_{i}")
-            for i in range(num_layers)
-        ]
+        self.recurrent_layers = make_recurrent_stack(cell_type, units, num_layers)
         self.attention_layer = SequenceAttention(
             units, score=attention, name="attention"
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-from rnn_pipeline.models.recurrent import make_recurrent_layer, state_count
+from rnn_pipeline.models.recurrent import make_recurrent_stack, state_count
 
 CHAR_CELL_TYPES = ("lstm", "gru")
 
@@ -52,8 +52,7 @@ class CharRNN(keras.Model):
             )
         tokens = keras.Input(shape=(None,), dtype="int32", name="tokens")
         x = _input_layer(vocabulary_size, embedding_dim, use_embedding)(tokens)
-        for i in range(num_layers):
-            layer = make_recurrent_layer(cell_type, units, name=f"{cell_type}_{i}")
+        for i, layer in enumerate(make_recurrent_stack(cell_type, units, num_layers)):
             x = layer(x)[0]
             x = keras.layers.Dropout(dropout, name=f"dropout_{i}")(x)
         logits = keras.layers.Dense(vocabulary_size, name="logits")(x)

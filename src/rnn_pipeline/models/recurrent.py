@@ -25,6 +25,16 @@ def make_recurrent_layer(cell_type: str, units: int, name: str) -> keras.layers.
     return layers[cell_type](units, return_sequences=True, return_state=True, name=name)
 
 
+def make_recurrent_stack(
+    cell_type: str, units: int, num_layers: int
+) -> list[keras.layers.RNN]:
+    """``num_layers`` layers of ``make_recurrent_layer``, named ``<cell_type>_<i>``."""
+    return [
+        make_recurrent_layer(cell_type, units, name=f"{cell_type}_{i}")
+        for i in range(num_layers)
+    ]
+
+
 def state_count(cell_type: str) -> int:
     """How many state tensors one layer of ``cell_type`` carries (LSTM: h and c)."""
     return 2 if cell_type == "lstm" else 1

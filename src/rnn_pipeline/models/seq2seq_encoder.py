@@ -5,7 +5,7 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-from rnn_pipeline.models.recurrent import make_recurrent_layer
+from rnn_pipeline.models.recurrent import make_recurrent_stack
 from rnn_pipeline.text.specials import PAD
 
 
@@ -52,10 +52,7 @@ class Seq2SeqEncoder(keras.layers.Layer):
         self.embedding = keras.layers.Embedding(
             vocabulary_size, embedding_dim, name="embedding"
         )
-        self.recurrent_layers = [
-            make_recurrent_layer(cell_type, units, name=f"{cell_type}_{i}")
-            for i in range(num_layers)
-        ]
+        self.recurrent_layers = make_recurrent_stack(cell_type, units, num_layers)
         self.dropout_layer = keras.layers.Dropout(dropout, name="dropout")
 
     def build(self, tokens_shape) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import keras
 
-from rnn_pipeline.models.recurrent import make_recurrent_layer
+from rnn_pipeline.models.recurrent import make_recurrent_stack
 
 
 @keras.saving.register_keras_serializable(package="rnn_pipeline")
@@ -44,10 +44,7 @@ class SequenceClassifier(keras.Model):
         self.num_layers = num_layers
         self.cell_type = cell_type
         self.dropout = dropout
-        self.recurrent_layers = [
-            make_recurrent_layer(cell_type, units, name=f"{cell_type}_{i}")
-            for i in range(num_layers)
-        ]
+        self.recurrent_layers = make_recurrent_stack(cell_type, units, num_layers)
         self.dropout_layer = keras.layers.Dropout(dropout, name="dropout")
         self.classifier = keras.layers.Dense(num_classes, name="classifier")
 
