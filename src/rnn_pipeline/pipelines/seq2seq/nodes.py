@@ -361,16 +361,8 @@ def reply_to_prompts(
 ) -> dict:
     """The model's replies to the fixed list of prompts, as a report."""
     options = parse(EvaluationOptions, evaluation_options)
-    buckets = parse(BucketOptions, bucket_options)
-    responder = Responder(
-        model,
-        PairVocabulary.from_dict(vocabulary),
-        cleaning_rules(cleaning_options, bucket_options),
-        buckets.max_source_len,
-        options.max_reply_length,
-        options.sampler,
-        options.sampler_options,
-    )
+    settings = responder_settings(evaluation_options, cleaning_options, bucket_options)
+    responder = Responder(model, PairVocabulary.from_dict(vocabulary), **settings)
     replies = responder.reply(options.prompts)
     for reply in replies:
         logger.info(
@@ -393,19 +385,27 @@ def package_for_serving(
     bucket_options: dict,
 ) -> dict:
     """Everything ``mlflow models serve`` needs to answer like ``kedro chat``."""
-    options = parse(EvaluationOptions, evaluation_options)
-    buckets = parse(BucketOptions, bucket_options)
-    rules = cleaning_rules(cleaning_options, bucket_options)
+    settings = responder_settings(evaluation_options, cleaning_options, bucket_options)
     return {
         "model": model,
         "vocab": vocabulary,
-        "config": {
-            "rules": dataclasses.asdict(rules),
-            "max_source_length": buckets.max_source_len,
-            "max_reply_length": options.max_reply_length,
-            "sampler": options.sampler,
-            "sampler_options": options.sampler_options,
-        },
+        "config": {**settings, "rules": dataclasses.asdict(settings["rules"])},
+    }
+
+
+def responder_settings(
+    evaluation_options: dict, cleaning_options: dict, bucket_options: dict
+) -> dict:
+    """``Responder``'s keyword arguments from the parameter groups: the prompts
+    report and the served model answer with the same ones."""
+    options = parse(EvaluationOptions, evaluation_options)
+    buckets = parse(BucketOptions, bucket_options)
+    return {
+        "rules": cleaning_rules(cleaning_options, bucket_options),
+        "max_source_length": buckets.max_source_len,
+        "max_reply_length": options.max_reply_length,
+        "sampler": options.sampler,
+        "sampler_options": options.sampler_options,
     }
 
 
