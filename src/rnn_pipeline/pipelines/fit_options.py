@@ -1,28 +1,38 @@
-"""The training parameter group shared by the textbook pipelines."""
+"""Training parameter groups: the fields every pipeline's fit reads, validated once.
+
+``FitParameters`` declares the optimisation fields (``fit_with_resume``'s), the seed,
+the checkpoint folder and the progress output. Each pipeline's ``TrainingOptions``
+extends it and changes defaults through the constrained types below, so a rule such
+as ``epochs >= 1`` is written once.
+"""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
 from rnn_pipeline.pipelines.options import Options
 from rnn_pipeline.training.fit import FitOptions
 
+Epochs = Annotated[int, Field(ge=1)]
+BatchSize = Annotated[int, Field(ge=1)]
+Patience = Annotated[int, Field(ge=0)]
+Verbosity = Literal["auto", 0, 1, 2]
 
-class TrainingOptions(Options):
-    """How a textbook model is fitted (``fit_with_resume``) and where it checkpoints."""
 
-    epochs: int = Field(10, ge=1)
-    batch_size: int = Field(32, ge=1)
+class FitParameters(Options):
+    """How a model is fitted (``fit_with_resume``) and where it checkpoints."""
+
+    epochs: Epochs = 10
     learning_rate: float = Field(1e-3, gt=0)
     clipnorm: float = Field(5.0, gt=0)
     lr_decay_factor: float = Field(0.5, gt=0, lt=1)
-    lr_patience: int = Field(3, ge=0)
+    lr_patience: Patience = 1
     min_learning_rate: float = Field(1e-5, ge=0)
     seed: int = 42
     checkpoint_dir: str = "data/06_models/checkpoints"
-    verbose: Literal["auto", 0, 1, 2] = 2
+    verbose: Verbosity = 2
 
     def fit_options(self) -> FitOptions:
         """The subset ``fit_with_resume`` reads."""
@@ -33,3 +43,10 @@ class TrainingOptions(Options):
         from rnn_pipeline.training.fit import fingerprint
 
         return fingerprint(self.model_dump(exclude={"epochs", "verbose"}), *parts)
+
+
+class TrainingOptions(FitParameters):
+    """The textbook pipelines' training group."""
+
+    batch_size: BatchSize = 32
+    lr_patience: Patience = 3

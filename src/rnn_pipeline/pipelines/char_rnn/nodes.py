@@ -158,7 +158,7 @@ def train_char_rnn(
     model = CharRNN(
         len(vocabulary["tokens"]), name="char_rnn", **model_opts.model_dump()
     )
-    fit_options = FitOptions.from_mapping(options.model_dump())
+    fit_options = options.fit_options()
     compile_model(model, fit_options)
     run_key = fingerprint(
         vocabulary,

@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from rnn_pipeline.pipelines.fit_options import Epochs, FitParameters, Patience
 from rnn_pipeline.pipelines.options import Options, parse
 
 
@@ -42,16 +43,10 @@ class ModelOptions(Options):
     dropout: float = Field(0.5, ge=0, lt=1)
 
 
-class TrainingOptions(Options):
-    epochs: int = Field(5, ge=1)
-    learning_rate: float = Field(1e-3, gt=0)
-    clipnorm: float = Field(5.0, gt=0)
-    lr_decay_factor: float = Field(0.5, gt=0, lt=1)
-    lr_patience: int = Field(2, ge=0)
-    min_learning_rate: float = Field(1e-5, ge=0)
-    seed: int = 42
+class TrainingOptions(FitParameters):
+    epochs: Epochs = 5
+    lr_patience: Patience = 2
     checkpoint_dir: str = "data/06_models/checkpoints/char_rnn"
-    verbose: Literal["auto", 0, 1, 2] = 2
 
 
 class SamplingOptions(Options):

@@ -43,7 +43,6 @@ from rnn_pipeline.training.batching import (
 )
 from rnn_pipeline.training.evaluation import evaluate_by_bucket
 from rnn_pipeline.training.fit import (
-    FitOptions,
     compile_model,
     fingerprint,
     fit_with_resume,
@@ -162,7 +161,7 @@ def train_seq2seq(
         name: frame_to_arrays(frame, buckets.max_source_len, buckets.max_target_len)
         for name, frame in (("train", train), ("validation", validation))
     }
-    fit_options = FitOptions.from_mapping(options.model_dump())
+    fit_options = options.fit_options()
     with strategy.scope(), dtype_policy(options.precision):
         model = Seq2Seq(
             len(vocab.source),

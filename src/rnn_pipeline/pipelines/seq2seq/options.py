@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
+from rnn_pipeline.pipelines.fit_options import BatchSize, FitParameters, Verbosity
 from rnn_pipeline.pipelines.options import Options, parse
 from rnn_pipeline.text.buckets import validate_buckets
 
@@ -55,21 +56,13 @@ class ModelOptions(Options):
     dropout: float = Field(0.2, ge=0, lt=1)
 
 
-class TrainingOptions(Options):
-    epochs: int = Field(10, ge=1)
-    batch_size: int = Field(64, ge=1)
-    learning_rate: float = Field(1e-3, gt=0)
-    clipnorm: float = Field(5.0, gt=0)
-    lr_decay_factor: float = Field(0.5, gt=0, lt=1)
-    lr_patience: int = Field(1, ge=0)
-    min_learning_rate: float = Field(1e-5, ge=0)
+class TrainingOptions(FitParameters):
+    batch_size: BatchSize = 64
     validation_fraction: float = Field(0.1, gt=0, lt=1)
     length_pool: int = Field(400, ge=0)
-    seed: int = 42
-    checkpoint_dir: str = "data/06_models/checkpoints"
     distribute: Literal["none", "mirrored", "multi_worker"] = "none"
     precision: Literal["float32", "mixed_float16", "mixed_bfloat16"] = "float32"
-    verbose: Literal["auto", 0, 1, 2] = "auto"
+    verbose: Verbosity = "auto"
 
 
 class EvaluationOptions(Options):
