@@ -12,17 +12,15 @@ from keras import ops
 from rnn_pipeline.backend import compile_function
 from rnn_pipeline.text.specials import PAD
 from rnn_pipeline.training.batching import teacher_forcing_inputs
+from rnn_pipeline.training.metrics import token_crossentropy, token_hits
 
 
 def _batch_sums(model: keras.Model):
     def sums(source, decoder_tokens, target):
         logits = model([source, decoder_tokens], training=False)
         mask = ops.cast(ops.not_equal(target, PAD), "float32")
-        nll = ops.sparse_categorical_crossentropy(target, logits, from_logits=True)
-        hits = ops.cast(
-            ops.equal(ops.cast(ops.argmax(logits, -1), target.dtype), target),
-            "float32",
-        )
+        nll = token_crossentropy(target, logits)
+        hits = token_hits(target, logits)
         return ops.sum(nll * mask), ops.sum(hits * mask), ops.sum(mask)
 
     return compile_function(sums)

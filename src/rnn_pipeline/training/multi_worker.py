@@ -31,6 +31,7 @@ from rnn_pipeline.text.specials import PAD
 from rnn_pipeline.training.batching import ShardedData
 from rnn_pipeline.training.distribute import is_chief, worker_index
 from rnn_pipeline.training.fit import FitOptions
+from rnn_pipeline.training.metrics import token_crossentropy, token_hits
 
 logger = logging.getLogger(__name__)
 
@@ -43,13 +44,8 @@ def _token_sums(model: keras.Model, batch, training: bool):
     # The loss is taken in float32 whatever precision the layers compute in.
     logits = tf.cast(model(inputs, training=training), tf.float32)
     mask = tf.cast(tf.not_equal(target, PAD), tf.float32)
-    losses = keras.losses.sparse_categorical_crossentropy(
-        target, logits, from_logits=True
-    )
-    hits = tf.cast(
-        tf.equal(tf.argmax(logits, axis=-1, output_type=target.dtype), target),
-        tf.float32,
-    )
+    losses = token_crossentropy(target, logits)
+    hits = token_hits(target, logits)
     return (
         tf.reduce_sum(tf.cast(losses, tf.float32) * mask),
         tf.reduce_sum(mask),
