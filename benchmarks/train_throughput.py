@@ -6,9 +6,11 @@ schemes: pairs grouped by bucket and padded to the bucket's full size (the class
 script), grouped by bucket and trimmed to the batch's longest pair, and grouped by
 bucket and sorted by length within pools of 50 or of the default number of batches.
 Then it times the default batching at several batch sizes in float32 and mixed
-precision. Each run reports the padding fractions, useful (non-PAD) target tokens per
-second and useful FLOP/s, beside a float32 matmul ceiling measured in the same run.
-Prints JSON (and writes it with --out).
+precision, and the model's recurrent stack alone at the same batch sizes (the most
+the whole model could reach with these layers). Each run reports the padding
+fractions, useful (non-PAD) target tokens per second and useful FLOP/s, beside a
+float32 matmul ceiling measured in the same run. Prints JSON (and writes it with
+--out).
 
     python benchmarks/train_throughput.py ../shared/data/chat/lost.conv --steps 30
 
@@ -54,10 +56,53 @@ def matmul_rate(m: int, k: int, n: int, dtype: str = "float32", repeats: int = 0
     return 2 * m * k * n / seconds / 1e9
 
 
-def matmul_ceiling(size: int = 2048, rounds: int = 5) -> float:
-    """float32 GFLOP/s of a large square matmul, the best of ``rounds`` (the
-    machine's peak: a low round would flatter every share measured against it)."""
-    return max(matmul_rate(size, size, size, repeats=10) for _ in range(rounds))
+def matmul_ceiling(dtype: str = "float32", size: int = 2048, rounds: int = 5) -> float:
+    """GFLOP/s of a large square matmul, the best of ``rounds`` (the machine's peak:
+    a low round would flatter every share measured against it)."""
+    return max(matmul_rate(size, size, size, dtype, repeats=10) for _ in range(rounds))
+
+
+def recurrent_flops_per_token(model_options: dict) -> int:
+    """Forward matmul FLOPs of one token through the recurrent stack (4 gates)."""
+    e, u, layers = (
+        model_options["embedding_dim"],
+        model_options["units"],
+        model_options["num_layers"],
+    )
+    return 2 * 4 * u * (e + u) + (layers - 1) * 2 * 4 * u * (u + u)
+
+
+def recurrent_stack_rate(
+    model_options: dict, batch: int, length: int = 10, steps: int = 5
+) -> float:
+    """Useful GFLOP/s of the model's recurrent stack alone, trained on its own.
+
+    The same layers as one side of the seq2seq model (no embedding, masking,
+    attention, output projection or softmax) under a mean-squared loss: the rate
+    the stock Keras recurrent layers reach at this batch size, an upper bound for
+    the whole model.
+    """
+    import keras
+    import numpy as np
+
+    from rnn_pipeline.models.recurrent import make_recurrent_layer
+
+    e, u = model_options["embedding_dim"], model_options["units"]
+    inputs = keras.Input((length, e))
+    x = inputs
+    for i in range(model_options["num_layers"]):
+        x = make_recurrent_layer(model_options["cell_type"], u, name=f"rnn_{i}")(x)[0]
+    model = keras.Model(inputs, x)
+    model.compile(optimizer="adam", loss="mse")
+    rng = np.random.default_rng(0)
+    data = rng.standard_normal((batch, length, e)).astype("float32")
+    target = rng.standard_normal((batch, length, u)).astype("float32")
+    model.train_on_batch(data, target)
+    start = time.perf_counter()
+    for _ in range(steps):
+        model.train_on_batch(data, target)
+    seconds = (time.perf_counter() - start) / steps
+    return 3 * recurrent_flops_per_token(model_options) * batch * length / seconds / 1e9
 
 
 def step_flops(batch, model_options, vocab_size) -> tuple[float, float]:
@@ -71,15 +116,10 @@ def step_flops(batch, model_options, vocab_size) -> tuple[float, float]:
 
     (source, decoder), target = batch
     source, target = np.asarray(source), np.asarray(target)
-    e, u, layers = (
-        model_options["embedding_dim"],
-        model_options["units"],
-        model_options["num_layers"],
-    )
+    u = model_options["units"]
 
     def recurrent(tokens):
-        per_token = 2 * 4 * u * (e + u) + (layers - 1) * 2 * 4 * u * (u + u)
-        return per_token * tokens
+        return recurrent_flops_per_token(model_options) * tokens
 
     def decoder_extra(tgt_tokens, src_len):
         # key projection is per source token; scores and context per (t, s) pair.
@@ -251,7 +291,9 @@ def main() -> None:
     default_pool = params["training_options"]["length_pool"]
     model_options = params["model_options"]
     units = model_options["units"]
-    ceiling = matmul_ceiling()
+    # Measured before and after the timed runs, the higher kept: on a shared machine
+    # the peak varies from minute to minute, and a low one would flatter the shares.
+    ceiling_before = matmul_ceiling()
 
     def new_model(precision: str):
         keras.utils.set_random_seed(0)
@@ -264,14 +306,6 @@ def main() -> None:
         epoch = seq2seq_batches(*arrays, batch_size, shuffle=True, length_pool=pool)
         return epoch()
 
-    def share(result: dict) -> dict:
-        return {
-            **result,
-            "useful_share_of_matmul_ceiling": round(
-                result["gflops_per_second_useful"] / ceiling, 3
-            ),
-        }
-
     # 1. Batching schemes, float32, one batch size.
     schemes = {
         "bucket_full_padding": pad_to_bucket(batches(args.batch_size, 0), buckets),
@@ -281,7 +315,7 @@ def main() -> None:
     }
     model = new_model("float32")
     padding = {
-        name: share(time_steps(model, dataset, args.steps, model_options, vocab_size))
+        name: time_steps(model, dataset, args.steps, model_options, vocab_size)
         for name, dataset in schemes.items()
     }
     # 2. The default batching at several batch sizes and precisions.
@@ -289,14 +323,35 @@ def main() -> None:
     for precision in args.precisions:
         for batch_size in args.sweep_batch_sizes:
             model = new_model(precision)
-            sweep[f"{precision}_batch_{batch_size}"] = share(
-                time_steps(
-                    model,
-                    batches(batch_size, default_pool),
-                    args.steps,
-                    model_options,
-                    vocab_size,
-                )
+            sweep[f"{precision}_batch_{batch_size}"] = time_steps(
+                model,
+                batches(batch_size, default_pool),
+                args.steps,
+                model_options,
+                vocab_size,
+            )
+    # The bare recurrent stack in float32 at the sweep's batch sizes: how far the
+    # whole model could get with these layers on this machine.
+    stack = {
+        f"batch_{batch}": {
+            "gflops_per_second_useful": round(
+                recurrent_stack_rate(model_options, batch), 2
+            )
+        }
+        for batch in args.sweep_batch_sizes
+    }
+    ceiling_after = matmul_ceiling()
+    ceiling = max(ceiling_before, ceiling_after)
+    # bfloat16 has a peak of its own (AMX on this CPU, tensor cores on a GPU).
+    bf16_ceiling = matmul_ceiling("bfloat16")
+    for result in [*padding.values(), *sweep.values(), *stack.values()]:
+        result["useful_share_of_matmul_ceiling"] = round(
+            result["gflops_per_second_useful"] / ceiling, 3
+        )
+    for name, result in sweep.items():
+        if "bfloat16" in name:
+            result["useful_share_of_bfloat16_ceiling"] = round(
+                result["gflops_per_second_useful"] / bf16_ceiling, 3
             )
     report = {
         "benchmark": "train_throughput",
@@ -309,6 +364,11 @@ def main() -> None:
         "device": describe_devices(),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
         "matmul_ceiling_gflops": round(ceiling, 1),
+        "matmul_ceiling_before_after_gflops": [
+            round(ceiling_before, 1),
+            round(ceiling_after, 1),
+        ],
+        "matmul_ceiling_bfloat16_gflops": round(bf16_ceiling, 1),
         # The shapes one LSTM step multiplies (batch, 2 x units) x (2 x units, 4 x
         # units): what the recurrence can reach at most on this machine.
         "lstm_step_matmul_gflops": {
@@ -320,6 +380,7 @@ def main() -> None:
         },
         "schemes": padding,
         "precision_and_batch_sweep": sweep,
+        "recurrent_stack_only_float32": stack,
     }
     text = json.dumps(report, indent=2)
     print(text)
