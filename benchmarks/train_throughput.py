@@ -85,13 +85,15 @@ def recurrent_stack_rate(
     import keras
     import numpy as np
 
-    from rnn_pipeline.models.recurrent import make_recurrent_layer
+    from rnn_pipeline.models.recurrent import make_recurrent_stack
 
     e, u = model_options["embedding_dim"], model_options["units"]
     inputs = keras.Input((length, e))
     x = inputs
-    for i in range(model_options["num_layers"]):
-        x = make_recurrent_layer(model_options["cell_type"], u, name=f"rnn_{i}")(x)[0]
+    for layer in make_recurrent_stack(
+        model_options["cell_type"], u, model_options["num_layers"]
+    ):
+        x = layer(x)[0]
     model = keras.Model(inputs, x)
     model.compile(optimizer="adam", loss="mse")
     rng = np.random.default_rng(0)
