@@ -12,16 +12,14 @@ from keras import ops
 from rnn_pipeline.backend import compile_function
 from rnn_pipeline.text.specials import PAD
 from rnn_pipeline.training.batching import teacher_forcing_inputs
-from rnn_pipeline.training.metrics import token_crossentropy, token_hits
+from rnn_pipeline.training.metrics import masked_token_sums
 
 
 def _batch_sums(model: keras.Model):
     def sums(source, decoder_tokens, target):
-        logits = model([source, decoder_tokens], training=False)
-        mask = ops.cast(ops.not_equal(target, PAD), "float32")
-        nll = token_crossentropy(target, logits)
-        hits = token_hits(target, logits)
-        return ops.sum(nll * mask), ops.sum(hits * mask), ops.sum(mask)
+        return masked_token_sums(
+            target, model([source, decoder_tokens], training=False)
+        )
 
     return compile_function(sums)
 

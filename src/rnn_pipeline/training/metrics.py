@@ -58,6 +58,18 @@ def token_hits(target, logits):
     return _per_token(_flat_hits, target, logits)
 
 
+def masked_token_sums(target, logits):
+    """Summed cross-entropy, summed right predictions and the count of the non-PAD
+    positions of a batch: what per-epoch token means are made of."""
+    mask = ops.cast(ops.not_equal(target, PAD), "float32")
+    losses = ops.cast(token_crossentropy(target, logits), "float32")
+    return (
+        ops.sum(losses * mask),
+        ops.sum(token_hits(target, logits) * mask),
+        ops.sum(mask),
+    )
+
+
 @keras.saving.register_keras_serializable(package="rnn_pipeline")
 class MaskedTokenAccuracy(keras.metrics.Metric):
     """Share of non-PAD target tokens whose argmax prediction is right.

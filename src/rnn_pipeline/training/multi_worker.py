@@ -27,11 +27,10 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from rnn_pipeline.text.specials import PAD
 from rnn_pipeline.training.batching import ShardedData
 from rnn_pipeline.training.distribute import is_chief, worker_index
 from rnn_pipeline.training.fit import FitOptions
-from rnn_pipeline.training.metrics import token_crossentropy, token_hits
+from rnn_pipeline.training.metrics import masked_token_sums
 
 logger = logging.getLogger(__name__)
 
@@ -43,14 +42,7 @@ def _token_sums(model: keras.Model, batch, training: bool):
     inputs, target = batch
     # The loss is taken in float32 whatever precision the layers compute in.
     logits = tf.cast(model(inputs, training=training), tf.float32)
-    mask = tf.cast(tf.not_equal(target, PAD), tf.float32)
-    losses = token_crossentropy(target, logits)
-    hits = token_hits(target, logits)
-    return (
-        tf.reduce_sum(tf.cast(losses, tf.float32) * mask),
-        tf.reduce_sum(mask),
-        tf.reduce_sum(hits * mask),
-    )
+    return masked_token_sums(target, logits)
 
 
 class _Plateau:
@@ -175,14 +167,14 @@ def fit_multi_worker(
 
     def replica_train_step(batch):
         with tf.GradientTape() as tape:
-            loss_sum, tokens, hits = _token_sums(model, batch, training=True)
+            loss_sum, hits, tokens = _token_sums(model, batch, training=True)
             all_tokens = tf.distribute.get_replica_context().all_reduce("SUM", tokens)
             loss = loss_sum / tf.maximum(all_tokens, 1.0)
             loss = model.optimizer.scale_loss(loss)  # mixed_float16's loss scaling
         variables = model.trainable_variables
         gradients = tape.gradient(loss, variables)
         model.optimizer.apply_gradients(zip(gradients, variables, strict=True))
-        return loss_sum, tokens, hits
+        return loss_sum, hits, tokens
 
     def summed(step_fn):
         @tf.function
@@ -229,7 +221,7 @@ def fit_multi_worker(
         totals = np.zeros(3)
         for _ in range(count):
             totals += [float(value) for value in step_fn(iterator)]
-        loss_sum, tokens, hits = totals
+        loss_sum, hits, tokens = totals
         return loss_sum / max(tokens, 1.0), hits / max(tokens, 1.0)
 
     for epoch in range(start, options.epochs):
