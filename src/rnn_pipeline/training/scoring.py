@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 import sacrebleu
@@ -46,4 +47,27 @@ def score_outputs(
         "chrf": float(chrf.score),
         "exact_match": exact / len(references),
         "character_accuracy": characters / len(references),
+    }
+
+
+def diversity(texts: Sequence[str]) -> dict[str, float]:
+    """How varied a set of replies is.
+
+    ``top_reply_share`` is the share of the most common reply; ``distinct_1`` and
+    ``distinct_2`` are the unique characters and unique character bigrams (within a
+    reply) over all of them (Li et al. 2016). A chatbot that answers "我是" to
+    everything has a top share near 1 and distinct-n near 0.
+
+    Raises:
+        ValueError: If ``texts`` is empty.
+    """
+    if not texts:
+        raise ValueError("diversity needs at least one reply, got none")
+    unigrams = [c for text in texts for c in text]
+    bigrams = [text[i : i + 2] for text in texts for i in range(len(text) - 1)]
+    top = Counter(texts).most_common(1)[0]
+    return {
+        "top_reply_share": top[1] / len(texts),
+        "distinct_1": len(set(unigrams)) / len(unigrams) if unigrams else 0.0,
+        "distinct_2": len(set(bigrams)) / len(bigrams) if bigrams else 0.0,
     }

@@ -68,8 +68,12 @@ class TrainingOptions(FitParameters):
 class EvaluationOptions(Options):
     batch_size: int = Field(128, ge=1)
     max_reply_length: int = Field(30, ge=1)
-    sampler: Literal["greedy", "beam", "temperature", "top_k", "top_p"] = "greedy"
+    sampler: Literal["greedy", "beam", "mmi", "temperature", "top_k", "top_p"] = (
+        "greedy"
+    )
     sampler_options: dict[str, Any] = {}
+    # Order of the reply language model: the count baseline MMI decoding divides by.
+    language_model_order: int = Field(3, ge=1, le=5)
     prompts: list[str] = []
     bleu_tokenize: str = "13a"
     attention_examples: int = Field(4, ge=0)
