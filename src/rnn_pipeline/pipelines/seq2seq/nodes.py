@@ -16,6 +16,7 @@ from rnn_pipeline.backend import describe_devices
 from rnn_pipeline.chat import Responder
 from rnn_pipeline.models import Seq2Seq
 from rnn_pipeline.models.seq2seq_generator import Seq2SeqGenerator
+from rnn_pipeline.pipelines.fit_options import NOT_IN_RUN_KEY
 from rnn_pipeline.pipelines.seq2seq.options import (
     BucketOptions,
     CleaningOptions,
@@ -174,7 +175,7 @@ def train_seq2seq(
     run_key = fingerprint(
         vocabulary,
         model_opts.model_dump(),
-        options.model_dump(exclude={"epochs", "verbose", "distribute"}),
+        options.model_dump(exclude=NOT_IN_RUN_KEY | {"distribute"}),
         *arrays["train"],
     )
     checkpoint_dir = Path(options.checkpoint_dir) / run_key
