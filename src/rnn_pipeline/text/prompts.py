@@ -45,12 +45,13 @@ def prepare_prompt(
             f"That message has {len(text)} characters; the model reads at most "
             f"{max_length}. Please shorten it.",
         )
-    if rules.chinese_only and not is_chinese_only(text):
+    if rules.chinese_only and not is_chinese_only(text, rules.latin_words):
+        allowed = " (and Latin names or numbers)" if rules.latin_words else ""
         return PreparedPrompt(
             text,
             None,
             "This model was trained on Chinese only: please write in Chinese "
-            "characters and Chinese punctuation.",
+            f"characters and Chinese punctuation{allowed}.",
         )
     unknown = vocabulary.unknown(text)
     if len(unknown) == len(set(text)):

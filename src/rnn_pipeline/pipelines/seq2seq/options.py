@@ -15,6 +15,7 @@ class CleaningOptions(Options):
     fullwidth_punctuation: bool = True
     space_to_comma: bool = True
     chinese_only: bool = True
+    latin_words: bool = False
     min_chars: int = Field(2, ge=1)
     dedupe: bool = True
 
