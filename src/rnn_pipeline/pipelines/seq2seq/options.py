@@ -53,7 +53,7 @@ class ModelOptions(Options):
     units: int = Field(256, ge=1)
     num_layers: int = Field(3, ge=1)
     cell_type: Literal["lstm", "gru", "simple_rnn"] = "lstm"
-    attention: Literal["bahdanau", "luong"] = "luong"
+    attention: Literal["bahdanau", "luong", "none"] = "luong"
     dropout: float = Field(0.2, ge=0, lt=1)
 
 
