@@ -178,7 +178,10 @@ def test_a_parameter_typo_names_the_group_and_key(tmp_path):
         "chatbot.split_options.test_fractoin=0.3",
     )
     assert result.returncode == 1
-    assert "Error: invalid split_options: test_fractoin: Extra inputs" in result.stderr
+    assert (
+        "Error: invalid chatbot.split_options: test_fractoin: Extra inputs"
+        in result.stderr
+    )
     assert "Traceback" not in result.stderr
 
 

@@ -11,10 +11,14 @@ from rnn_pipeline.hooks import (  # noqa: E402
     MlflowArtifactHook,
     MlflowStoreHook,
 )
+from rnn_pipeline.pipelines.parameters import ValidateParametersHook  # noqa: E402
 
 HOOKS = (
     MlflowStoreHook(),
     DistributeHook(),
     MlflowArtifactHook(),
     CompleteVersionsHook(),
+    # Registered after DistributeHook, so it runs first: parameters are checked
+    # before anything else happens.
+    ValidateParametersHook(),
 )

@@ -8,12 +8,14 @@ as ``epochs >= 1`` is written once.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field
 
 from rnn_pipeline.pipelines.options import Options
-from rnn_pipeline.training.fit import FitOptions
+
+if TYPE_CHECKING:  # training.fit imports Keras; validating options needs none of it
+    from rnn_pipeline.training.fit import FitOptions
 
 Epochs = Annotated[int, Field(ge=1)]
 BatchSize = Annotated[int, Field(ge=1)]
@@ -41,6 +43,8 @@ class FitParameters(Options):
 
     def fit_options(self) -> FitOptions:
         """The subset ``fit_with_resume`` reads."""
+        from rnn_pipeline.training.fit import FitOptions
+
         return FitOptions.from_mapping(self.model_dump())
 
     def run_key(self, *parts) -> str:

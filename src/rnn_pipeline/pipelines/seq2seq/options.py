@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import Field, field_validator
 
 from rnn_pipeline.pipelines.fit_options import BatchSize, FitParameters, Verbosity
-from rnn_pipeline.pipelines.options import Options, parse
+from rnn_pipeline.pipelines.options import Groups, Options, parse
+from rnn_pipeline.pipelines.sampler_options import SamplerChoice
 from rnn_pipeline.text.buckets import validate_buckets
 
 
@@ -66,13 +67,9 @@ class TrainingOptions(FitParameters):
     verbose: Verbosity = "auto"
 
 
-class EvaluationOptions(Options):
+class EvaluationOptions(SamplerChoice):
     batch_size: int = Field(128, ge=1)
     max_reply_length: int = Field(30, ge=1)
-    sampler: Literal["greedy", "beam", "mmi", "temperature", "top_k", "top_p"] = (
-        "greedy"
-    )
-    sampler_options: dict[str, Any] = {}
     # Order of the reply language model: the count baseline MMI decoding divides by.
     language_model_order: int = Field(3, ge=1, le=5)
     prompts: list[str] = []
@@ -80,7 +77,18 @@ class EvaluationOptions(Options):
     attention_examples: int = Field(4, ge=0)
 
 
+GROUPS: Groups = {
+    "cleaning_options": CleaningOptions,
+    "split_options": SplitOptions,
+    "vocab_options": VocabOptions,
+    "bucket_options": BucketOptions,
+    "model_options": ModelOptions,
+    "training_options": TrainingOptions,
+    "evaluation_options": EvaluationOptions,
+}
+
 __all__ = [
+    "GROUPS",
     "BucketOptions",
     "CleaningOptions",
     "EvaluationOptions",
