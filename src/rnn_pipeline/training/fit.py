@@ -14,6 +14,7 @@ from typing import Any
 
 import keras
 
+from rnn_pipeline.training.checkpoints import AtomicBackupAndRestore
 from rnn_pipeline.training.metrics import MaskedTokenAccuracy, masked_loss
 
 logger = logging.getLogger(__name__)
@@ -109,7 +110,7 @@ def fit_with_resume(
     checkpoint_dir.mkdir(parents=True, exist_ok=True)
     history_log = _HistoryLog(checkpoint_dir)
     callbacks = [
-        keras.callbacks.BackupAndRestore(str(checkpoint_dir / "backup")),
+        AtomicBackupAndRestore(str(checkpoint_dir / "backup")),
         history_log,
         keras.callbacks.ReduceLROnPlateau(
             monitor="val_loss" if validation is not None else "loss",
