@@ -6,7 +6,6 @@ CONFIG_LOADER_ARGS = {
 }
 
 from rnn_pipeline.hooks import (  # noqa: E402
-    CompleteVersionsHook,
     DistributeHook,
     MlflowArtifactHook,
     MlflowStoreHook,
@@ -16,5 +15,4 @@ HOOKS = (
     MlflowStoreHook(),
     DistributeHook(),
     MlflowArtifactHook(),
-    CompleteVersionsHook(),
 )
