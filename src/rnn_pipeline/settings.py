@@ -10,9 +10,11 @@ from rnn_pipeline.hooks import (  # noqa: E402
     MlflowArtifactHook,
     MlflowStoreHook,
 )
+from rnn_pipeline.interruption import InterruptionHook  # noqa: E402
 
 HOOKS = (
     MlflowStoreHook(),
     DistributeHook(),
     MlflowArtifactHook(),
+    InterruptionHook(),
 )
