@@ -11,8 +11,10 @@ from rnn_pipeline.hooks import (  # noqa: E402
     MlflowStoreHook,
 )
 from rnn_pipeline.interruption import InterruptionHook  # noqa: E402
+from rnn_pipeline.run_lock import PipelineLockHook  # noqa: E402
 
 HOOKS = (
+    PipelineLockHook(),
     MlflowStoreHook(),
     DistributeHook(),
     MlflowArtifactHook(),
