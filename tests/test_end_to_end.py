@@ -109,7 +109,7 @@ def test_versioned_outputs_are_on_disk_and_the_corpus_source_is_reported(
 ):
     models = list((trained_project / "data/06_models/chatbot/model.keras").iterdir())
     assert len(models) == 1 and (models[0] / "model.keras").stat().st_size > 0
-    # Every versioned file carries its completion marker (hooks.CompleteVersionsHook).
+    # Every versioned file carries its completion marker (datasets.versioned).
     assert (models[0] / "model.keras.complete").exists()
     vocab = next((trained_project / "data/04_feature/chatbot/vocab.json").iterdir())
     assert (vocab / "vocab.json.complete").exists()

@@ -147,7 +147,7 @@ def pair_turns(
 
 
 def clean_pairs(
-    pairs: pd.DataFrame, rules: CleaningRules
+    pairs: pd.DataFrame, rules: CleaningRules, corpus: str = "the corpus"
 ) -> tuple[pd.DataFrame, dict[str, int]]:
     """Normalise, filter, length-limit and dedupe pairs.
 
@@ -157,13 +157,15 @@ def clean_pairs(
     Args:
         pairs: A frame with ``source`` and ``target`` columns.
         rules: The cleaning rules.
+        corpus: The corpus file, named in errors.
 
     Returns:
         The kept pairs (index reset) and the number dropped for each reason.
 
     Raises:
-        CorpusError: If the columns are missing, or nothing is left after cleaning
-            (a model trained on nothing would be silently useless).
+        CorpusError: If the columns are missing, nothing is left after cleaning
+            (a model trained on nothing would be silently useless), or removing
+            duplicates leaves fewer than 2 distinct pairs (nothing to split).
     """
     missing = {"source", "target"} - set(pairs.columns)
     if missing:
@@ -197,9 +199,15 @@ def clean_pairs(
                 seen.add((source, target))
             kept_sources.append(source)
             kept_targets.append(target)
+    if len(kept_sources) < 2 and dropped["duplicate"]:
+        raise CorpusError(
+            f"{corpus}: only {len(kept_sources)} distinct pair(s) left after removing "
+            f"{dropped['duplicate']} duplicate(s) of {len(pairs)} pairs; the corpus "
+            "repeats the same lines: expected at least 2 different pairs"
+        )
     if not kept_sources:
         raise CorpusError(
-            f"no pair is left after cleaning {len(pairs)} pairs "
+            f"no pair is left after cleaning {len(pairs)} pairs of {corpus} "
             f"(dropped: {dict(dropped)}); loosen the cleaning options "
             "(chinese_only, min_chars) or check the corpus"
         )

@@ -21,6 +21,7 @@ from typing import Any
 import keras
 
 from rnn_pipeline.training.budget import TrainingClock
+from rnn_pipeline.training.checkpoints import AtomicBackupAndRestore
 from rnn_pipeline.training.metrics import (
     MaskedTokenAccuracy,
     MaskedTokenLoss,
@@ -202,7 +203,7 @@ def fit_with_resume(
     history_log = _HistoryLog(checkpoint_dir, training_clock)
     monitors = ("val_token_loss", "val_loss") if validation is not None else ()
     callbacks = [
-        keras.callbacks.BackupAndRestore(str(checkpoint_dir / "backup")),
+        AtomicBackupAndRestore(str(checkpoint_dir / "backup")),
         _ClockCallback(training_clock),
         history_log,
         _PlateauDecay(
