@@ -8,13 +8,18 @@ CONFIG_LOADER_ARGS = {
 from rnn_pipeline.hooks import (  # noqa: E402
     CompleteVersionsHook,
     DistributeHook,
+    saved_path,
+)
+from rnn_pipeline.mlflow_tracking import (  # noqa: E402
     MlflowArtifactHook,
+    MlflowRunNamingHook,
     MlflowStoreHook,
 )
 
 HOOKS = (
     MlflowStoreHook(),
     DistributeHook(),
-    MlflowArtifactHook(),
+    MlflowRunNamingHook(),
+    MlflowArtifactHook(saved_path),
     CompleteVersionsHook(),
 )
