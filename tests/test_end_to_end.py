@@ -208,6 +208,16 @@ def test_the_notebook_runs_top_to_bottom_on_the_trained_project(trained_project)
     text = "\n".join(outputs)
     assert "embedded default" in text  # the ingest report says which corpus
     assert "'<pad>': 0" in text and "10x15" in text
+    images = [
+        output
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for output in cell.get("outputs", [])
+        if "image/png" in output.get("data", {})
+    ]
+    # The training curves, the per-bucket bars and the attention map are shown.
+    assert len(images) >= 3
+    assert not (trained_project / "notebooks/mlflow.db").exists()
 
 
 def free_port() -> int:
