@@ -20,6 +20,7 @@ from rnn_pipeline.mlflow_tracking import (
     project_sqlite_uri,
 )
 from rnn_pipeline.text.errors import UserInputError
+from tests.test_quiet import NOISE
 
 PARAMS = {
     "chatbot": {
@@ -103,6 +104,9 @@ def test_two_runs_with_different_parameters_are_told_apart(tmp_path):
         timeout=300,
     )  # fmt: skip
     assert second.returncode == 0, second.stderr[-3000:]
+    # A CPU run's log holds no error-level TensorFlow line nor deprecation noise.
+    for result in (first, second):
+        assert NOISE.findall(result.stderr) == [], result.stderr[-3000:]
     assert not (project / "notebooks/mlflow.db").exists()
 
     mlflow.set_tracking_uri(f"sqlite:///{project / 'mlflow.db'}")

@@ -27,3 +27,15 @@ def test_perfect_outputs_score_100_and_wrong_ones_less():
 def test_lengths_must_match():
     with pytest.raises(ValueError, match="got 1 outputs and 2 references"):
         score_outputs(["a"], ["a", "b"])
+
+
+def test_the_bleu_tokenizer_follows_the_references_script():
+    from rnn_pipeline.training.scoring import bleu_tokenizer_for
+
+    assert bleu_tokenizer_for(["我很好", "你呢"]) == "zh"
+    assert bleu_tokenizer_for(["I am fine, thanks"]) == "13a"
+    assert bleu_tokenizer_for(["2021-06-07"]) == "13a"
+    # Unsplit Chinese is one word to 13a: a near miss scores 0 there, not under zh.
+    near = (["我今天很好"], ["我今天很好啊"])
+    assert score_outputs(*near, "13a")["bleu"] == 0.0
+    assert score_outputs(*near)["bleu"] == score_outputs(*near, "zh")["bleu"] > 0

@@ -71,7 +71,7 @@ class EvaluationOptions(Options):
     sampler: Literal["greedy", "beam", "temperature", "top_k", "top_p"] = "greedy"
     sampler_options: dict[str, Any] = {}
     prompts: list[str] = []
-    bleu_tokenize: str = "13a"
+    bleu_tokenize: str = "auto"  # zh for Chinese references, 13a otherwise
     attention_examples: int = Field(4, ge=0)
 
 
