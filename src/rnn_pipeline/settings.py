@@ -7,10 +7,14 @@ CONFIG_LOADER_ARGS = {
 
 from rnn_pipeline.hooks import (  # noqa: E402
     DistributeHook,
-    MlflowArtifactHook,
-    MlflowStoreHook,
+    saved_path,
 )
 from rnn_pipeline.interruption import InterruptionHook  # noqa: E402
+from rnn_pipeline.mlflow_tracking import (  # noqa: E402
+    MlflowArtifactHook,
+    MlflowRunNamingHook,
+    MlflowStoreHook,
+)
 from rnn_pipeline.pipelines.parameters import ValidateParametersHook  # noqa: E402
 from rnn_pipeline.run_lock import PipelineLockHook  # noqa: E402
 
@@ -18,7 +22,8 @@ HOOKS = (
     PipelineLockHook(),
     MlflowStoreHook(),
     DistributeHook(),
-    MlflowArtifactHook(),
+    MlflowRunNamingHook(),
+    MlflowArtifactHook(saved_path),
     InterruptionHook(),
     # Registered last, so it runs first: parameters are checked before anything
     # else happens.

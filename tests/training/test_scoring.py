@@ -45,3 +45,15 @@ def test_diversity_bigrams_stay_within_a_reply():
     assert diversity(["a", "b"])["distinct_2"] == 0.0
     with pytest.raises(ValueError, match="at least one reply"):
         diversity([])
+
+
+def test_the_bleu_tokenizer_follows_the_references_script():
+    from rnn_pipeline.training.scoring import bleu_tokenizer_for
+
+    assert bleu_tokenizer_for(["我很好", "你呢"]) == "zh"
+    assert bleu_tokenizer_for(["I am fine, thanks"]) == "13a"
+    assert bleu_tokenizer_for(["2021-06-07"]) == "13a"
+    # Unsplit Chinese is one word to 13a: a near miss scores 0 there, not under zh.
+    near = (["我今天很好"], ["我今天很好啊"])
+    assert score_outputs(*near, "13a")["bleu"] == 0.0
+    assert score_outputs(*near)["bleu"] == score_outputs(*near, "zh")["bleu"] > 0

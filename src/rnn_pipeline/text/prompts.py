@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from rnn_pipeline.text.cleaning import (
@@ -26,6 +27,18 @@ class PreparedPrompt:
     text: str
     ids: list[int] | None
     message: str | None = None
+
+
+def _has_known_content(text: str, vocabulary: Vocabulary) -> bool:
+    """Whether a letter, digit or ideograph of ``text`` is in the vocabulary.
+
+    Spaces and punctuation alone give a model nothing to read: "你好 世界" with
+    only the space known is as unreadable as text with nothing known.
+    """
+    return any(
+        char in vocabulary and unicodedata.category(char)[0] not in "PZSC"
+        for char in set(text)
+    )
 
 
 def prepare_prompt(
@@ -54,7 +67,7 @@ def prepare_prompt(
             f"characters and Chinese punctuation{allowed}.",
         )
     unknown = vocabulary.unknown(text)
-    if len(unknown) == len(set(text)):
+    if not _has_known_content(text, vocabulary):
         return PreparedPrompt(
             text, None, "None of these characters was seen in training; try others."
         )

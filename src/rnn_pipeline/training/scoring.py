@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 
@@ -17,15 +18,28 @@ def character_accuracy(hypothesis: str, reference: str) -> float:
     return hits / length
 
 
+AUTO = "auto"
+# CJK Unified Ideographs (with extension A) and the compatibility block.
+_IDEOGRAPH = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def bleu_tokenizer_for(references: Sequence[str]) -> str:
+    """sacrebleu's tokenizer for the references' script: ``zh`` when they hold
+    Chinese characters (sacrebleu's ``zh`` splits them one by one and keeps other
+    words whole), ``13a`` (its default, for words) otherwise."""
+    return "zh" if any(_IDEOGRAPH.search(text) for text in references) else "13a"
+
+
 def score_outputs(
-    hypotheses: Sequence[str], references: Sequence[str], bleu_tokenize: str = "13a"
+    hypotheses: Sequence[str], references: Sequence[str], bleu_tokenize: str = AUTO
 ) -> dict[str, float]:
     """Corpus BLEU and chrF (sacrebleu), exact match and mean character accuracy.
 
     Args:
         hypotheses: Model outputs.
         references: One reference per output.
-        bleu_tokenize: sacrebleu tokenizer (``13a``, ``zh``, ``char``, ...).
+        bleu_tokenize: sacrebleu tokenizer (``13a``, ``zh``, ``char``, ...), or
+            ``auto`` for the references' script (``bleu_tokenizer_for``).
 
     Raises:
         ValueError: If the two lists differ in length or are empty.
@@ -36,6 +50,8 @@ def score_outputs(
             f"{len(hypotheses)} outputs and {len(references)} references"
         )
     hypotheses, references = list(hypotheses), list(references)
+    if bleu_tokenize == AUTO:
+        bleu_tokenize = bleu_tokenizer_for(references)
     bleu = sacrebleu.corpus_bleu(hypotheses, [references], tokenize=bleu_tokenize)
     chrf = sacrebleu.corpus_chrf(hypotheses, [references])
     exact = sum(h == r for h, r in zip(hypotheses, references, strict=True))

@@ -449,10 +449,12 @@ def plot_attention_maps(
         )
         decoder_tokens = teacher_forcing_inputs(output[None, :length])
         weights = np.asarray(model.attention_weights(pad_ids([source]), decoder_tokens))
-        text = vocab.target.decode(output)
-        examples.append(
-            (vocab.source.decode(source), text + "⏎", weights[0, : len(text) + 1])
-        )
+        # One label per matrix row and column: `<unk>` is one token, EOS is "⏎".
+        source_tokens = [vocab.source.tokens[int(i)] for i in source]
+        output_tokens = [
+            "⏎" if i == EOS else vocab.target.tokens[int(i)] for i in output[:length]
+        ]
+        examples.append((source_tokens, output_tokens, weights[0, :length]))
     return plot_attention(examples, title="attention while decoding (greedy)")
 
 

@@ -73,7 +73,7 @@ class EvaluationOptions(SamplerChoice):
     # Order of the reply language model: the count baseline MMI decoding divides by.
     language_model_order: int = Field(3, ge=1, le=5)
     prompts: list[str] = []
-    bleu_tokenize: str = "13a"
+    bleu_tokenize: str = "auto"  # zh for Chinese references, 13a otherwise
     attention_examples: int = Field(4, ge=0)
 
 
