@@ -40,6 +40,8 @@ class FitParameters(Options):
     verbose: Verbosity = 2
     time_budget_minutes: float | None = Field(None, gt=0)
     progress_seconds: float | None = Field(60.0, gt=0)
+    lr_schedule: Literal["plateau", "linear"] = "plateau"
+    warmup_steps: Annotated[int, Field(ge=0)] = 0
 
     def fit_options(self) -> FitOptions:
         """The subset ``fit_with_resume`` reads."""
