@@ -63,7 +63,7 @@ class TrainingOptions(FitParameters):
     validation_fraction: float = Field(0.1, gt=0, lt=1)
     length_pool: int = Field(400, ge=0)
     distribute: Literal["none", "mirrored", "multi_worker"] = "none"
-    precision: Literal["float32", "mixed_float16", "mixed_bfloat16"] = "float32"
+    precision: Literal["float32", "mixed_float16", "mixed_bfloat16", "auto"] = "float32"
     verbose: Verbosity = "auto"
 
 
