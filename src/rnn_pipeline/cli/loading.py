@@ -53,9 +53,11 @@ def load_trained(
         try:
             model, vocabulary = load_newest(context.catalog, namespace)
         except DatasetError as exc:
+            # Versions that exist but do not load are named with their fault.
             reason = str(exc).strip().splitlines()[0][:200]
+            found = "" if "no saved version" in reason else f" ({reason})"
             raise click.ClickException(
-                f"no trained {namespace} model was found ({reason}). "
+                f"no trained {namespace} model was found{found}. "
                 f"Train one first: kedro run --pipelines {namespace}"
                 + ("  (or: make run)" if namespace == "chatbot" else "")
             ) from None
