@@ -9,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install browser run test lint bench viz mlflow-ui serve clean
+.PHONY: install browser fonts run test lint bench viz mlflow-ui serve clean
 
 install: $(STAMP)
 
@@ -29,10 +29,19 @@ browser:
 	    chromium chromium-driver >/dev/null; \
 	else echo "chromium/chromedriver missing and apt-get not usable: browser tests will skip"; fi
 
-run: install
+# Chinese labels in the figures need a CJK font: Debian's fonts-noto-cjk, installed
+# here when no CJK font is present and apt-get may be used (root, as in CI).
+fonts:
+	@if fc-list :lang=zh 2>/dev/null | grep -q .; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    fonts-noto-cjk >/dev/null; \
+	else echo "no CJK font and apt-get not usable: Chinese labels will show as boxes"; fi
+
+run: install fonts
 	$(BIN)/kedro run --pipelines chatbot
 
-test: install browser
+test: install browser fonts
 	$(BIN)/python -m pytest
 
 lint: install

@@ -81,10 +81,12 @@ def trained_project(tmp_path_factory):
 
 def test_the_mlflow_run_holds_params_per_bucket_metrics_and_the_model(trained_project):
     mlflow.set_tracking_uri(f"sqlite:///{trained_project / 'mlflow.db'}")
-    runs = mlflow.search_runs(experiment_names=["rnn_pipeline"], output_format="list")
+    runs = mlflow.search_runs(experiment_names=["chatbot"], output_format="list")
     assert len(runs) == 1
     run = runs[0]
-    assert run.info.status == "FINISHED" and run.info.run_name == "chatbot"
+    assert run.info.status == "FINISHED"
+    assert run.info.run_name == "chatbot lstm 2x16 e2"  # its pipeline and sizes
+    assert run.data.tags["runner"] == "SequentialRunner"
     assert run.data.tags["pipeline"] == "chatbot"
     assert run.data.tags["namespace"] == "chatbot"
     assert run.data.params["chatbot.model_options.units"] == "16"
@@ -109,7 +111,7 @@ def test_versioned_outputs_are_on_disk_and_the_corpus_source_is_reported(
 ):
     models = list((trained_project / "data/06_models/chatbot/model.keras").iterdir())
     assert len(models) == 1 and (models[0] / "model.keras").stat().st_size > 0
-    # Every versioned file carries its completion marker (hooks.CompleteVersionsHook).
+    # Every versioned file carries its completion marker (datasets.versioned).
     assert (models[0] / "model.keras.complete").exists()
     vocab = next((trained_project / "data/04_feature/chatbot/vocab.json").iterdir())
     assert (vocab / "vocab.json.complete").exists()
@@ -209,6 +211,16 @@ def test_the_notebook_runs_top_to_bottom_on_the_trained_project(trained_project)
     text = "\n".join(outputs)
     assert "embedded default" in text  # the ingest report says which corpus
     assert "'<pad>': 0" in text and "10x15" in text
+    images = [
+        output
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for output in cell.get("outputs", [])
+        if "image/png" in output.get("data", {})
+    ]
+    # The training curves, the per-bucket bars and the attention map are shown.
+    assert len(images) >= 3
+    assert not (trained_project / "notebooks/mlflow.db").exists()
 
 
 def free_port() -> int:

@@ -17,7 +17,7 @@ from kedro.framework.startup import bootstrap_project
 from kedro.io import DatasetError
 
 from rnn_pipeline.datasets.raw_text_dataset import MissingCorpusError
-from rnn_pipeline.hooks import skip_incomplete_versions
+from rnn_pipeline.datasets.trained_model import load_trained
 from rnn_pipeline.text.errors import UserInputError
 from rnn_pipeline.text.vocab import PairVocabulary
 
@@ -77,11 +77,8 @@ def _load_trained(namespace: str, env: str | None) -> tuple[object, dict, dict]:
     with KedroSession.create(project_path=metadata.project_path, env=env) as session:
         context = session.load_context()
         params = context.params.get(namespace, {})
-        for name in ("vocab", "model"):  # never a half-written version
-            skip_incomplete_versions(context.catalog.get(f"{namespace}.{name}"))
         try:
-            vocabulary = context.catalog.load(f"{namespace}.vocab")
-            model = context.catalog.load(f"{namespace}.model")
+            model, vocabulary = load_trained(context.catalog, namespace)
         except DatasetError as exc:
             raise click.ClickException(
                 f"no trained {namespace} model was found ({_first_line(exc)}). "

@@ -6,19 +6,26 @@ CONFIG_LOADER_ARGS = {
 }
 
 from rnn_pipeline.hooks import (  # noqa: E402
-    CompleteVersionsHook,
     DistributeHook,
+    saved_path,
+)
+from rnn_pipeline.interruption import InterruptionHook  # noqa: E402
+from rnn_pipeline.mlflow_tracking import (  # noqa: E402
     MlflowArtifactHook,
+    MlflowRunNamingHook,
     MlflowStoreHook,
 )
 from rnn_pipeline.pipelines.parameters import ValidateParametersHook  # noqa: E402
+from rnn_pipeline.run_lock import PipelineLockHook  # noqa: E402
 
 HOOKS = (
+    PipelineLockHook(),
     MlflowStoreHook(),
     DistributeHook(),
-    MlflowArtifactHook(),
-    CompleteVersionsHook(),
-    # Registered after DistributeHook, so it runs first: parameters are checked
-    # before anything else happens.
+    MlflowRunNamingHook(),
+    MlflowArtifactHook(saved_path),
+    InterruptionHook(),
+    # Registered last, so it runs first: parameters are checked before anything
+    # else happens.
     ValidateParametersHook(),
 )

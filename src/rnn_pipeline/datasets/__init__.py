@@ -7,6 +7,26 @@ from rnn_pipeline.datasets.mlflow_pyfunc_dataset import Seq2SeqPyfuncDataset
 from rnn_pipeline.datasets.raw_text_dataset import RawTextDataset
 from rnn_pipeline.datasets.sentence_pairs_dataset import SentencePairsDataset
 from rnn_pipeline.datasets.text_corpus_dataset import TextCorpusDataset
+from rnn_pipeline.datasets.versioned import (
+    VersionedJSONDataset,
+    VersionedParquetDataset,
+)
+
+# Imported on first use: they import TensorFlow and matplotlib, which data stages
+# must not pay for.
+_LAZY = {
+    "VersionedTensorFlowModelDataset": "rnn_pipeline.datasets.versioned_model",
+    "VersionedMatplotlibDataset": "rnn_pipeline.datasets.versioned_figure",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "ConvCorpusDataset",
@@ -15,4 +35,8 @@ __all__ = [
     "SentencePairsDataset",
     "Seq2SeqPyfuncDataset",
     "TextCorpusDataset",
+    "VersionedJSONDataset",
+    "VersionedMatplotlibDataset",
+    "VersionedParquetDataset",
+    "VersionedTensorFlowModelDataset",
 ]

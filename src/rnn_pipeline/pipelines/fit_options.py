@@ -44,6 +44,8 @@ class FitParameters(Options):
     progress_seconds: float | None = Field(60.0, gt=0)
     distribute: Literal["none", "mirrored"] = "none"
     precision: Literal["float32", "mixed_float16", "mixed_bfloat16"] = "float32"
+    lr_schedule: Literal["plateau", "linear"] = "plateau"
+    warmup_steps: Annotated[int, Field(ge=0)] = 0
 
     def fit_options(self) -> FitOptions:
         """The subset ``fit_with_resume`` reads."""

@@ -31,6 +31,16 @@ class BeamOptions(SamplerOptions):
     length_penalty: float = Field(0.6, ge=0)
 
 
+class MmiOptions(SamplerOptions):
+    """Beam search reranked by mutual information (``samplers.MmiSampler``); its
+    language model comes from the pipeline, not from YAML."""
+
+    num_beams: int = Field(10, ge=1)
+    length_penalty: float = Field(1.0, ge=0)
+    mmi_weight: float = Field(0.5, ge=0)
+    no_repeat_ngram: int = Field(2, ge=0)
+
+
 class TopKOptions(SamplerOptions):
     k: int = Field(5, ge=1)
 
@@ -43,6 +53,7 @@ class TopPOptions(SamplerOptions):
 SAMPLER_OPTIONS: dict[str, type[SamplerOptions]] = {
     "greedy": SamplerOptions,
     "beam": BeamOptions,
+    "mmi": MmiOptions,
     "temperature": SamplerOptions,
     "top_k": TopKOptions,
     "top_p": TopPOptions,

@@ -7,11 +7,18 @@ vocabulary and the decoding settings travel as artifacts of the logged model, so
 Request: ``{"inputs": ["你好"]}`` or ``{"dataframe_split": {"columns": ["message"],
 "data": [["你好"]]}}``. Response: one ``reply`` (empty when the message could not be
 answered) and one ``notice`` (why, or a note on unknown characters) per message.
+
+A request of more than ``max_batch_size`` messages (default 256), or with a message
+longer than ``max_message_chars`` characters (default 1,000), is refused with HTTP
+400. Set them when serving with ``RNN_PIPELINE_MAX_BATCH_SIZE`` and
+``RNN_PIPELINE_MAX_MESSAGE_CHARS``.
 """
 
 from __future__ import annotations
 
 import json
+import os
+from dataclasses import dataclass
 
 import mlflow
 import pandas as pd
@@ -55,6 +62,57 @@ def messages_from(model_input) -> list[str]:
     return values
 
 
+@dataclass(frozen=True)
+class RequestLimits:
+    """The most a request may ask: messages per request, characters per message."""
+
+    max_batch_size: int = 256
+    max_message_chars: int = 1000
+
+    @classmethod
+    def from_env(cls, environ=os.environ) -> RequestLimits:
+        """Limits from ``RNN_PIPELINE_MAX_BATCH_SIZE`` and
+        ``RNN_PIPELINE_MAX_MESSAGE_CHARS`` (positive integers), else the defaults.
+
+        Raises:
+            ValueError: If a variable is set but is not a positive integer.
+        """
+        values = {}
+        for field, variable in (
+            ("max_batch_size", "RNN_PIPELINE_MAX_BATCH_SIZE"),
+            ("max_message_chars", "RNN_PIPELINE_MAX_MESSAGE_CHARS"),
+        ):
+            raw = environ.get(variable)
+            if raw is None:
+                continue
+            if not raw.strip().isdigit() or int(raw) < 1:
+                raise ValueError(f"{variable} must be a positive integer, got {raw!r}")
+            values[field] = int(raw)
+        return cls(**values)
+
+
+def check_limits(messages: list[str], limits: RequestLimits) -> None:
+    """Refuse a request over ``limits`` before any work is spent on it.
+
+    Raises:
+        MlflowException: INVALID_PARAMETER_VALUE (HTTP 400) naming the limit.
+    """
+    if len(messages) > limits.max_batch_size:
+        raise MlflowException(
+            f"expected at most {limits.max_batch_size} messages per request, got "
+            f"{len(messages)} (RNN_PIPELINE_MAX_BATCH_SIZE sets the limit)",
+            error_code=INVALID_PARAMETER_VALUE,
+        )
+    for index, message in enumerate(messages):
+        if len(message) > limits.max_message_chars:
+            raise MlflowException(
+                f"expected messages of at most {limits.max_message_chars} characters, "
+                f"got {len(message)} in message {index} "
+                "(RNN_PIPELINE_MAX_MESSAGE_CHARS sets the limit)",
+                error_code=INVALID_PARAMETER_VALUE,
+            )
+
+
 class Seq2SeqPyfunc(PythonModel):
     """Loads the artifacts once, then answers batches of messages."""
 
@@ -73,6 +131,7 @@ class Seq2SeqPyfunc(PythonModel):
         model = keras.saving.load_model(
             context.artifacts["model"], safe_mode=True, compile=False
         )
+        self.limits = RequestLimits.from_env()
         self.responder = Responder(
             model,
             vocabulary,
@@ -84,7 +143,9 @@ class Seq2SeqPyfunc(PythonModel):
         )
 
     def predict(self, context, model_input, params=None) -> pd.DataFrame:
-        replies = self.responder.reply(messages_from(model_input))
+        messages = messages_from(model_input)
+        check_limits(messages, getattr(self, "limits", RequestLimits()))
+        replies = self.responder.reply(messages)
         return pd.DataFrame(
             {
                 "reply": [r.reply or "" for r in replies],

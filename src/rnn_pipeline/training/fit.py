@@ -21,11 +21,13 @@ from typing import Any
 import keras
 
 from rnn_pipeline.training.budget import TrainingClock
+from rnn_pipeline.training.checkpoints import AtomicBackupAndRestore
 from rnn_pipeline.training.metrics import (
     MaskedTokenAccuracy,
     MaskedTokenLoss,
     masked_loss,
 )
+from rnn_pipeline.training.schedules import LinearDecay
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +51,10 @@ class FitOptions:
             wall-clock time (from the start of ``fit``) was spent; None: no budget.
         progress_seconds: A progress line (step, running loss, ETA) is logged this
             often inside an epoch; None: never.
+        lr_schedule: ``plateau`` (decay on a validation plateau) or ``linear``
+            (warm-up, then linear decay to ``min_learning_rate`` over the time
+            budget, or over the epochs when there is none).
+        warmup_steps: Warm-up steps of the ``linear`` schedule.
     """
 
     epochs: int = 10
@@ -60,6 +66,8 @@ class FitOptions:
     verbose: str | int = "auto"
     time_budget_minutes: float | None = None
     progress_seconds: float | None = 60.0
+    lr_schedule: str = "plateau"
+    warmup_steps: int = 0
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> FitOptions:
@@ -180,6 +188,27 @@ class _PlateauDecay(keras.callbacks.ReduceLROnPlateau):
         super().on_epoch_end(epoch, logs)
 
 
+def _learning_rate_rule(
+    options: FitOptions, monitors: tuple[str, ...]
+) -> keras.callbacks.Callback:
+    if options.lr_schedule == "linear":
+        budget = options.time_budget_minutes
+        return LinearDecay(
+            options.learning_rate,
+            options.min_learning_rate,
+            options.warmup_steps,
+            options.epochs,
+            None if budget is None else 60.0 * budget,
+        )
+    return _PlateauDecay(
+        (*monitors, "token_loss", "loss"),
+        factor=options.lr_decay_factor,
+        patience=options.lr_patience,
+        min_lr=options.min_learning_rate,
+        verbose=1,
+    )
+
+
 def fit_with_resume(
     model: keras.Model,
     train,
@@ -220,16 +249,10 @@ def fit_with_resume(
     history_log = _HistoryLog(checkpoint_dir, training_clock)
     monitors = ("val_token_loss", "val_loss") if validation is not None else ()
     callbacks = [
-        keras.callbacks.BackupAndRestore(str(checkpoint_dir / "backup")),
+        AtomicBackupAndRestore(str(checkpoint_dir / "backup")),
         _ClockCallback(training_clock),
         history_log,
-        _PlateauDecay(
-            (*monitors, "token_loss", "loss"),
-            factor=options.lr_decay_factor,
-            patience=options.lr_patience,
-            min_lr=options.min_learning_rate,
-            verbose=1,
-        ),
+        _learning_rate_rule(options, monitors),
         *(extra_callbacks or []),
     ]
     model.fit(

@@ -20,10 +20,10 @@ def test_parse_sentence_pairs_reports_the_source_and_bad_lines():
 
 
 def test_clean_sentence_pairs_keeps_latin_text_and_drops_long_pairs():
-    raw = {"source": "t", "text": "Go.\tΠάμε.\nGo.\tΠάμε.\n" + "a" * 50 + "\tbc\n"}
-    pairs, _ = nodes.parse_sentence_pairs(raw)
+    text = "Go.\tΠάμε.\nGo.\tΠάμε.\n" + "a" * 50 + "\tbc\nHi.\tΓεια.\n"
+    pairs, _ = nodes.parse_sentence_pairs({"source": "t", "text": text})
     clean, report = nodes.clean_sentence_pairs(pairs, LATIN, BUCKETS)
-    assert clean.values.tolist() == [["Go.", "Πάμε."]]
+    assert clean.values.tolist() == [["Go.", "Πάμε."], ["Hi.", "Γεια."]]
     assert report["dropped"] == {"duplicate": 1, "too_long": 1}
 
 

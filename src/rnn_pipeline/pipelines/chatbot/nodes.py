@@ -36,6 +36,7 @@ def parse_conversations(raw_corpus: dict) -> tuple[pd.DataFrame, dict]:
     )
     frame = pd.DataFrame({"conversation": ids, "turn": turns, "text": texts})
     frame["text"] = frame["text"].astype("string")
+    frame.attrs["source"] = raw_corpus["source"]  # kept by parquet, for later errors
     return frame, {"source": raw_corpus["source"], **report.as_dict()}
 
 
@@ -56,7 +57,9 @@ def pair_conversations(
     pairs = pair_turns(
         turns["conversation"].to_numpy(), turns["text"].tolist(), rules.pairing
     )
-    clean, dropped = clean_pairs(pairs, rules)
+    clean, dropped = clean_pairs(
+        pairs, rules, conversations.attrs.get("source", "the corpus")
+    )
     report = {
         "pairing": rules.pairing,
         "pairs_before_cleaning": len(pairs),

@@ -16,6 +16,7 @@ class CleaningOptions(Options):
     fullwidth_punctuation: bool = True
     space_to_comma: bool = True
     chinese_only: bool = True
+    latin_words: bool = False
     min_chars: int = Field(2, ge=1)
     dedupe: bool = True
 
@@ -53,7 +54,7 @@ class ModelOptions(Options):
     units: int = Field(256, ge=1)
     num_layers: int = Field(3, ge=1)
     cell_type: Literal["lstm", "gru", "simple_rnn"] = "lstm"
-    attention: Literal["bahdanau", "luong"] = "luong"
+    attention: Literal["bahdanau", "luong", "none"] = "luong"
     dropout: float = Field(0.2, ge=0, lt=1)
 
 
@@ -69,8 +70,10 @@ class TrainingOptions(FitParameters):
 class EvaluationOptions(SamplerChoice):
     batch_size: int = Field(128, ge=1)
     max_reply_length: int = Field(30, ge=1)
+    # Order of the reply language model: the count baseline MMI decoding divides by.
+    language_model_order: int = Field(3, ge=1, le=5)
     prompts: list[str] = []
-    bleu_tokenize: str = "13a"
+    bleu_tokenize: str = "auto"  # zh for Chinese references, 13a otherwise
     attention_examples: int = Field(4, ge=0)
 
 

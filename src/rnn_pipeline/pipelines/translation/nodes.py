@@ -18,6 +18,7 @@ def parse_sentence_pairs(raw_pairs: dict) -> tuple[pd.DataFrame, dict]:
     pairs, report = parse_tsv_pairs(raw_pairs["text"], raw_pairs["source"])
     logger.info("Read %d sentence pairs from %s", len(pairs), raw_pairs["source"])
     dropped = report.as_dict()
+    pairs.attrs["source"] = raw_pairs["source"]  # kept by parquet, for later errors
     return pairs, {
         "source": raw_pairs["source"],
         "pairs": len(pairs),
@@ -31,7 +32,9 @@ def clean_sentence_pairs(
 ) -> tuple[pd.DataFrame, dict]:
     """Normalise, filter, length-limit and dedupe sentence pairs."""
     rules = cleaning_rules(cleaning_options, bucket_options)
-    clean, dropped = clean_pairs(sentence_pairs, rules)
+    clean, dropped = clean_pairs(
+        sentence_pairs, rules, sentence_pairs.attrs.get("source", "the corpus")
+    )
     logger.info(
         "Cleaning kept %d of %d pairs; dropped %s",
         len(clean),
