@@ -3,6 +3,9 @@
 CONFIG_LOADER_ARGS = {
     "base_env": "base",
     "default_run_env": "local",
+    # An environment's parameter file (conf/local, conf/real_corpus) changes only
+    # the keys it names; the rest of each group comes from conf/base.
+    "merge_strategy": {"parameters": "soft"},
 }
 
 from rnn_pipeline.hooks import (  # noqa: E402
