@@ -39,9 +39,22 @@ def test_a_bad_budget_or_interval_is_a_one_line_error(values, expected):
     assert str(error.value) == expected
 
 
-def test_the_budget_does_not_change_the_checkpoint_key():
-    # A run may be resumed with another budget or epoch count.
-    assert (
-        parse(TrainingOptions, {"time_budget_minutes": 5}).run_key()
-        == parse(TrainingOptions, {"epochs": 99}).run_key()
-    )
+def test_the_budget_and_devices_do_not_change_the_checkpoint_key():
+    # A run may be resumed with another budget, epoch count or device set-up.
+    key = parse(TrainingOptions, {}).trainer_options().key
+    for changed in (
+        {"time_budget_minutes": 5},
+        {"epochs": 99},
+        {"progress_seconds": 10},
+        {"distribute": "mirrored"},
+    ):
+        assert parse(TrainingOptions, changed).trainer_options().key == key
+    assert parse(TrainingOptions, {"learning_rate": 0.1}).trainer_options().key != key
+
+
+def test_multi_worker_is_offered_only_where_the_data_is_sharded():
+    from rnn_pipeline.pipelines.seq2seq.options import TrainingOptions as Seq2Seq
+
+    assert parse(Seq2Seq, {"distribute": "multi_worker"}).distribute == "multi_worker"
+    with pytest.raises(OptionsError, match="distribute: Input should be 'none' or"):
+        parse(TrainingOptions, {"distribute": "multi_worker"})

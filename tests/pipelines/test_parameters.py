@@ -13,6 +13,7 @@ from rnn_pipeline.pipelines.parameters import (
     ValidateParametersHook,
     validate_parameters,
 )
+from rnn_pipeline.pipelines.sampler_options import SAMPLER_OPTIONS
 from rnn_pipeline.text.errors import OptionsError
 
 CONF = Path(__file__).parents[2] / "conf"
@@ -81,8 +82,8 @@ def test_the_projects_own_parameters_are_valid_for_every_namespace():
         ),
         (  # a sampler that does not exist: failed after training before
             with_change("chatbot", "evaluation_options", sampler="nucleus"),
-            "invalid chatbot.evaluation_options: sampler: expected one of greedy, "
-            "beam, temperature, top_k, top_p (got 'nucleus')",
+            "invalid chatbot.evaluation_options: sampler: expected one of "
+            f"{', '.join(SAMPLER_OPTIONS)} (got 'nucleus')",
         ),
         (  # options of another sampler
             with_change(

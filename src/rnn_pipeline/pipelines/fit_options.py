@@ -1,7 +1,8 @@
 """Training parameter groups: the fields every pipeline's fit reads, validated once.
 
 ``FitParameters`` declares the optimisation fields (``fit_with_resume``'s), the seed,
-the checkpoint folder and the progress output. Each pipeline's ``TrainingOptions``
+the checkpoint folder, the devices and precision and the progress output: what
+``training.trainer.Trainer`` reads. Each pipeline's ``TrainingOptions``
 extends it and changes defaults through the constrained types below, so a rule such
 as ``epochs >= 1`` is written once.
 """
@@ -16,6 +17,7 @@ from rnn_pipeline.pipelines.options import Options
 
 if TYPE_CHECKING:  # training.fit imports Keras; validating options needs none of it
     from rnn_pipeline.training.fit import FitOptions
+    from rnn_pipeline.training.trainer import Trainer, TrainerOptions
 
 Epochs = Annotated[int, Field(ge=1)]
 BatchSize = Annotated[int, Field(ge=1)]
@@ -40,6 +42,8 @@ class FitParameters(Options):
     verbose: Verbosity = 2
     time_budget_minutes: float | None = Field(None, gt=0)
     progress_seconds: float | None = Field(60.0, gt=0)
+    distribute: Literal["none", "mirrored"] = "none"
+    precision: Literal["float32", "mixed_float16", "mixed_bfloat16", "auto"] = "float32"
     lr_schedule: Literal["plateau", "linear"] = "plateau"
     warmup_steps: Annotated[int, Field(ge=0)] = 0
 
@@ -49,12 +53,25 @@ class FitParameters(Options):
 
         return FitOptions.from_mapping(self.model_dump())
 
-    def run_key(self, *parts) -> str:
-        """Checkpoint sub-folder: the options that shape the model (not epochs,
-        budget or output) and the data."""
-        from rnn_pipeline.training.fit import fingerprint
+    def trainer_options(self) -> TrainerOptions:
+        """What ``Trainer`` reads; the checkpoint key leaves out what a resumed run
+        may change (epochs, budget, output, the devices it runs on)."""
+        from rnn_pipeline.training.trainer import TrainerOptions
 
-        return fingerprint(self.model_dump(exclude=NOT_IN_RUN_KEY), *parts)
+        return TrainerOptions(
+            fit=self.fit_options(),
+            seed=self.seed,
+            checkpoint_dir=self.checkpoint_dir,
+            distribute=self.distribute,
+            precision=self.precision,
+            key=self.model_dump(exclude=NOT_IN_RUN_KEY | {"distribute"}),
+        )
+
+    def trainer(self) -> Trainer:
+        """A ``Trainer`` with these options (its strategy is made now)."""
+        from rnn_pipeline.training.trainer import Trainer
+
+        return Trainer(self.trainer_options())
 
 
 class TrainingOptions(FitParameters):

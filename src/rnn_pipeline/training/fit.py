@@ -77,15 +77,33 @@ class FitOptions:
         return cls(**{key: value for key, value in values.items() if key in names})
 
 
-def compile_model(model: keras.Model, options: FitOptions) -> None:
-    """Compile with Adam, global-norm clipping, the masked loss, token accuracy and
-    the token-weighted loss (``token_loss``, comparable with the test loss)."""
+def compile_model(
+    model: keras.Model,
+    options: FitOptions,
+    loss: keras.losses.Loss | str | None = None,
+    metrics: list | None = None,
+) -> None:
+    """Compile with Adam and global-norm clipping.
+
+    Args:
+        model: The model.
+        options: Learning rate and clipping.
+        loss: The loss; None: the masked token cross-entropy, with token accuracy and
+            the token-weighted loss (``token_loss``, comparable with the test loss)
+            as metrics.
+        metrics: Metrics with ``loss`` (None: the token metrics, or none).
+    """
+    if loss is None:
+        loss = masked_loss()
+        metrics = (
+            [MaskedTokenAccuracy(), MaskedTokenLoss()] if metrics is None else metrics
+        )
     model.compile(
         optimizer=keras.optimizers.Adam(
             learning_rate=options.learning_rate, global_clipnorm=options.clipnorm
         ),
-        loss=masked_loss(),
-        metrics=[MaskedTokenAccuracy(), MaskedTokenLoss()],
+        loss=loss,
+        metrics=metrics or [],
     )
 
 

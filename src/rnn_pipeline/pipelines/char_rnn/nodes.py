@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import math
-from pathlib import Path
 
 import keras
 import numpy as np
@@ -13,7 +12,6 @@ import tensorflow as tf
 from matplotlib.figure import Figure
 
 from rnn_pipeline import samplers
-from rnn_pipeline.backend import describe_devices
 from rnn_pipeline.models.char_rnn import CharRNN
 from rnn_pipeline.models.char_rnn_generator import CharRNNGenerator, generate_texts
 from rnn_pipeline.pipelines.char_rnn.options import (
@@ -26,7 +24,6 @@ from rnn_pipeline.pipelines.char_rnn.options import (
     WindowOptions,
     parse,
 )
-from rnn_pipeline.pipelines.fit_options import NOT_IN_RUN_KEY
 from rnn_pipeline.pipelines.tracking import history_metrics, scalar_metrics
 from rnn_pipeline.plotting import plot_history
 from rnn_pipeline.text import specials
@@ -37,7 +34,6 @@ from rnn_pipeline.training.fit import (
     FitOptions,
     compile_model,
     fingerprint,
-    fit_with_resume,
 )
 from rnn_pipeline.training.windows import make_window_dataset, window_count
 
@@ -154,27 +150,14 @@ def train_char_rnn(
     """
     model_opts = parse(ModelOptions, model_options)
     options = parse(TrainingOptions, training_options)
-    keras.utils.set_random_seed(options.seed)
-    logger.info("Training on %s", describe_devices())
-    model = CharRNN(
-        len(vocabulary["tokens"]), name="char_rnn", **model_opts.model_dump()
-    )
-    fit_options = options.fit_options()
-    compile_model(model, fit_options)
-    run_key = fingerprint(
-        vocabulary,
-        windows_report,
-        model_opts.model_dump(),
-        options.model_dump(exclude=NOT_IN_RUN_KEY),
-    )
-    history = fit_with_resume(
-        model,
+    return options.trainer().fit(
+        lambda: CharRNN(
+            len(vocabulary["tokens"]), name="char_rnn", **model_opts.model_dump()
+        ),
         train_windows,
         validation_windows,
-        fit_options,
-        Path(options.checkpoint_dir) / run_key,
+        key_data=(vocabulary, windows_report, model_opts.model_dump()),
     )
-    return model, history
 
 
 def track_training(train_history: dict) -> dict:

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 import keras
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from rnn_pipeline.backend import describe_devices
 from rnn_pipeline.models import SkipGram
 from rnn_pipeline.pipelines.embeddings.options import (
     EvaluationOptions,
@@ -30,7 +28,6 @@ from rnn_pipeline.text.skipgram import (
     tokenize,
 )
 from rnn_pipeline.text.word_vectors import nearest_neighbours, project_2d
-from rnn_pipeline.training.fit import fit_with_resume
 from rnn_pipeline.training.skipgram_batches import SkipGramBatches
 
 logger = logging.getLogger(__name__)
@@ -86,34 +83,27 @@ def train_skipgram(
     """Train skip-gram with fresh negative samples every batch, resumably."""
     model_opts = parse(ModelOptions, model_options)
     options = parse(SkipGramTrainingOptions, training_options)
-    keras.utils.set_random_seed(options.seed)
-    logger.info("Training on %s", describe_devices())
-    words, contexts = (
-        skipgram_pairs["word"].to_numpy(),
-        skipgram_pairs["context"].to_numpy(),
-    )
+    trainer = options.trainer()
+    words = skipgram_pairs["word"].to_numpy()
+    contexts = skipgram_pairs["context"].to_numpy()
+    noise = noise_distribution(vocab["counts"])
     batches = SkipGramBatches(
-        words,
-        contexts,
-        noise_distribution(vocab["counts"]),
-        options.negatives,
-        options.batch_size,
-        options.seed,
+        words, contexts, noise, options.negatives, options.batch_size, options.seed
     )
-    model = SkipGram(len(vocab["words"]), name="skip_gram", **model_opts.model_dump())
-    model(batches[0][0])  # built before fit: BackupAndRestore needs its weights
-    fit = options.fit_options()
-    model.compile(
-        optimizer=keras.optimizers.Adam(
-            fit.learning_rate, global_clipnorm=fit.clipnorm
-        ),
+
+    def build() -> keras.Model:
+        model = SkipGram(
+            len(vocab["words"]), name="skip_gram", **model_opts.model_dump()
+        )
+        model(batches[0][0])  # built before fit: BackupAndRestore needs its weights
+        return model
+
+    return trainer.fit(
+        build,
+        batches,
+        key_data=(model_opts.model_dump(), vocab, words, contexts),
         loss=keras.losses.BinaryCrossentropy(from_logits=True),
     )
-    key = options.run_key(model_opts.model_dump(), vocab, words, contexts)
-    history = fit_with_resume(
-        model, batches, None, fit, Path(options.checkpoint_dir) / key
-    )
-    return model, history
 
 
 def plot_training(train_history: dict) -> Figure:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from pathlib import Path
 
 import keras
 import numpy as np
@@ -12,11 +11,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from rnn_pipeline import samplers
-from rnn_pipeline.backend import describe_devices
 from rnn_pipeline.chat import Responder
 from rnn_pipeline.models import Seq2Seq
 from rnn_pipeline.models.seq2seq_generator import Seq2SeqGenerator
-from rnn_pipeline.pipelines.fit_options import NOT_IN_RUN_KEY
 from rnn_pipeline.pipelines.seq2seq.options import (
     BucketOptions,
     CleaningOptions,
@@ -44,12 +41,6 @@ from rnn_pipeline.training.batching import (
     teacher_forcing_inputs,
 )
 from rnn_pipeline.training.evaluation import evaluate_by_bucket
-from rnn_pipeline.training.fit import (
-    compile_model,
-    fingerprint,
-    fit_with_resume,
-)
-from rnn_pipeline.training.precision import dtype_policy, float32_copy
 from rnn_pipeline.training.scoring import diversity, score_outputs
 
 logger = logging.getLogger(__name__)
@@ -147,60 +138,30 @@ def train_seq2seq(
     model_opts = parse(ModelOptions, model_options)
     options = parse(TrainingOptions, training_options)
     buckets = parse(BucketOptions, bucket_options)
+    trainer = options.trainer()  # first: it makes the strategy
     vocab = PairVocabulary.from_dict(vocabulary)
-    # tf.distribute is imported here, not above: the preparation nodes of this module
-    # also run where TensorFlow is not installed (benchmarks on JAX or PyTorch).
-    from rnn_pipeline.training.distribute import is_multi_worker, make_strategy
-    from rnn_pipeline.training.multi_worker import fit_multi_worker
-
-    strategy = make_strategy(options.distribute)  # before TensorFlow runs anything
-    keras.utils.set_random_seed(options.seed)
-    logger.info("Training on %s", describe_devices())
-    train, validation = split_frame(
-        train_buckets, options.validation_fraction, options.seed
+    frames = split_frame(train_buckets, options.validation_fraction, options.seed)
+    train, validation = (
+        frame_to_arrays(frame, buckets.max_source_len, buckets.max_target_len)
+        for frame in frames
     )
-    arrays = {
-        name: frame_to_arrays(frame, buckets.max_source_len, buckets.max_target_len)
-        for name, frame in (("train", train), ("validation", validation))
-    }
-    fit_options = options.fit_options()
-    with strategy.scope(), dtype_policy(options.precision):
-        model = Seq2Seq(
+    batching = {"seed": options.seed, "length_pool": options.length_pool}
+    return trainer.fit(
+        lambda: Seq2Seq(
             len(vocab.source),
             len(vocab.target),
             name="seq2seq",
             **model_opts.model_dump(),
-        )
-        compile_model(model, fit_options)
-    run_key = fingerprint(
-        vocabulary,
-        model_opts.model_dump(),
-        options.model_dump(exclude=NOT_IN_RUN_KEY | {"distribute"}),
-        *arrays["train"],
+        ),
+        make_seq2seq_dataset(*train, options.batch_size, shuffle=True, **batching),
+        make_seq2seq_dataset(*validation, options.batch_size, **batching),
+        key_data=(vocabulary, model_opts.model_dump(), *train),
+        sharded=(
+            sharded_seq2seq_data(*train, shuffle=True, **batching),
+            sharded_seq2seq_data(*validation, **batching),
+        ),
+        batch_size=options.batch_size,
     )
-    checkpoint_dir = Path(options.checkpoint_dir) / run_key
-    batching = {"seed": options.seed, "length_pool": options.length_pool}
-    if is_multi_worker(strategy):
-        history = fit_multi_worker(
-            model,
-            sharded_seq2seq_data(*arrays["train"], shuffle=True, **batching),
-            sharded_seq2seq_data(*arrays["validation"], **batching),
-            options.batch_size,
-            fit_options,
-            checkpoint_dir,
-            strategy,
-        )
-    else:
-        history = fit_with_resume(
-            model,
-            make_seq2seq_dataset(
-                *arrays["train"], options.batch_size, shuffle=True, **batching
-            ),
-            make_seq2seq_dataset(*arrays["validation"], options.batch_size, **batching),
-            fit_options,
-            checkpoint_dir,
-        )
-    return float32_copy(model), history
 
 
 def plot_training(train_history: dict) -> Figure:

@@ -62,8 +62,8 @@ class TrainingOptions(FitParameters):
     batch_size: BatchSize = 64
     validation_fraction: float = Field(0.1, gt=0, lt=1)
     length_pool: int = Field(400, ge=0)
+    # Only seq2seq has sharded data for the multi-worker loop.
     distribute: Literal["none", "mirrored", "multi_worker"] = "none"
-    precision: Literal["float32", "mixed_float16", "mixed_bfloat16", "auto"] = "float32"
     verbose: Verbosity = "auto"
 
 

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 import keras
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from rnn_pipeline.backend import describe_devices
 from rnn_pipeline.digits import frame_to_sequences
 from rnn_pipeline.models import SequenceClassifier
 from rnn_pipeline.pipelines.sequence_classifier.options import (
@@ -23,7 +21,6 @@ from rnn_pipeline.pipelines.tracking import scalar_metrics
 from rnn_pipeline.plotting import plot_confusion_matrix, plot_history
 from rnn_pipeline.text.split import split_frame
 from rnn_pipeline.training.arrays import make_array_dataset
-from rnn_pipeline.training.fit import fit_with_resume
 
 logger = logging.getLogger(__name__)
 
@@ -53,32 +50,28 @@ def train_classifier(
     """
     model_opts = parse(ModelOptions, model_options)
     options = parse(ClassifierTrainingOptions, training_options)
-    keras.utils.set_random_seed(options.seed)
-    logger.info("Training on %s", describe_devices())
+    trainer = options.trainer()
     train, validation = split_frame(
         train_digits, options.validation_fraction, options.seed
     )
     (x, y), (x_val, y_val) = frame_to_sequences(train), frame_to_sequences(validation)
-    model = SequenceClassifier(
-        int(y.max()) + 1, name="sequence_classifier", **model_opts.model_dump()
-    )
-    model(x[:1])  # built before fit: BackupAndRestore needs its weights
-    fit = options.fit_options()
-    model.compile(
-        optimizer=keras.optimizers.Adam(
-            fit.learning_rate, global_clipnorm=fit.clipnorm
-        ),
+
+    def build() -> keras.Model:
+        classes = int(y.max()) + 1
+        model = SequenceClassifier(
+            classes, name="sequence_classifier", **model_opts.model_dump()
+        )
+        model(x[:1])  # built before fit: BackupAndRestore needs its weights
+        return model
+
+    return trainer.fit(
+        build,
+        make_array_dataset(x, y, options.batch_size, shuffle=True, seed=options.seed),
+        make_array_dataset(x_val, y_val, options.batch_size),
+        key_data=(model_opts.model_dump(), x, y),
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
         metrics=["accuracy"],
     )
-    history = fit_with_resume(
-        model,
-        make_array_dataset(x, y, options.batch_size, shuffle=True, seed=options.seed),
-        make_array_dataset(x_val, y_val, options.batch_size),
-        fit,
-        Path(options.checkpoint_dir) / options.run_key(model_opts.model_dump(), x, y),
-    )
-    return model, history
 
 
 def plot_training(train_history: dict) -> Figure:

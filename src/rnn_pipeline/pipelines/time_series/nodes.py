@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 import keras
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from rnn_pipeline.backend import describe_devices
 from rnn_pipeline.models import SequenceRegressor
 from rnn_pipeline.pipelines.time_series.options import (
     DataOptions,
@@ -34,7 +32,6 @@ from rnn_pipeline.series import (
     window_times,
 )
 from rnn_pipeline.training.arrays import make_array_dataset
-from rnn_pipeline.training.fit import fit_with_resume
 
 logger = logging.getLogger(__name__)
 
@@ -89,26 +86,23 @@ def train_forecaster(
     """Train the sequence regressor (MSE) to predict each next value, resumably."""
     model_opts = parse(ModelOptions, model_options)
     options = parse(TrainingOptions, training_options)
-    keras.utils.set_random_seed(options.seed)
-    logger.info("Training on %s", describe_devices())
+    trainer = options.trainer()
     (x, y), (x_val, y_val) = _arrays(train_windows), _arrays(validation_windows)
-    model = SequenceRegressor(1, name="sequence_regressor", **model_opts.model_dump())
-    model(x[:1])  # built before fit: BackupAndRestore needs its weights
-    fit = options.fit_options()
-    model.compile(
-        optimizer=keras.optimizers.Adam(
-            fit.learning_rate, global_clipnorm=fit.clipnorm
-        ),
-        loss="mse",
-    )
-    history = fit_with_resume(
-        model,
+
+    def build() -> keras.Model:
+        model = SequenceRegressor(
+            1, name="sequence_regressor", **model_opts.model_dump()
+        )
+        model(x[:1])  # built before fit: BackupAndRestore needs its weights
+        return model
+
+    return trainer.fit(
+        build,
         make_array_dataset(x, y, options.batch_size, shuffle=True, seed=options.seed),
         make_array_dataset(x_val, y_val, options.batch_size),
-        fit,
-        Path(options.checkpoint_dir) / options.run_key(model_opts.model_dump(), x),
+        key_data=(model_opts.model_dump(), x),
+        loss="mse",
     )
-    return model, history
 
 
 def plot_training(train_history: dict) -> Figure:
