@@ -16,6 +16,8 @@ import mlflow
 from kedro.framework.hooks import hook_impl
 from kedro.io import AbstractVersionedDataset
 
+from rnn_pipeline.tracking_guard import failed, tolerate
+
 logger = logging.getLogger(__name__)
 
 METADATA_KEY = "mlflow_artifact_path"
@@ -82,13 +84,14 @@ class MlflowArtifactHook:
         names = run_params.get("pipeline_names") or [
             run_params.get("pipeline_name") or "__default__"
         ]
-        mlflow.set_tags(
-            {"pipeline": ",".join(names), "namespace": ",".join(namespaces) or "-"}
-        )
+        with tolerate("tagging the run"):
+            mlflow.set_tags(
+                {"pipeline": ",".join(names), "namespace": ",".join(namespaces) or "-"}
+            )
 
     @hook_impl
     def after_dataset_saved(self, dataset_name: str, data, node) -> None:
-        if self._catalog is None or mlflow.active_run() is None:
+        if self._catalog is None or failed() or mlflow.active_run() is None:
             return
         dataset = self._catalog.get(dataset_name)
         artifact_path = (getattr(dataset, "metadata", None) or {}).get(METADATA_KEY)
@@ -100,7 +103,8 @@ class MlflowArtifactHook:
                 "Not logging %s to MLflow: no file at %s", dataset_name, path
             )
             return
-        mlflow.log_artifact(str(path), artifact_path=artifact_path)
+        with tolerate(f"logging {dataset_name}"):
+            mlflow.log_artifact(str(path), artifact_path=artifact_path)
 
 
 def saved_path(dataset) -> Path | None:
