@@ -31,6 +31,7 @@ import mlflow
 from kedro.framework.hooks import hook_impl
 
 from rnn_pipeline.text.errors import UserInputError
+from rnn_pipeline.tracking_guard import failed, tolerate
 
 logger = logging.getLogger(__name__)
 
@@ -277,18 +278,19 @@ class MlflowArtifactHook:
             {node.namespace.split(".")[0] for node in pipeline.nodes if node.namespace}
         )
         readable = {key: _readable(value) for key, value in run_params.items() if value}
-        mlflow.set_tags(
-            {
-                **readable,
-                "pipeline": ",".join(pipeline_names(run_params)),
-                "namespace": ",".join(namespaces) or "-",
-            }
-        )
+        with tolerate("tagging the run"):
+            mlflow.set_tags(
+                {
+                    **readable,
+                    "pipeline": ",".join(pipeline_names(run_params)),
+                    "namespace": ",".join(namespaces) or "-",
+                }
+            )
 
     @hook_impl
     def after_dataset_saved(self, dataset_name: str, data, node) -> None:
         """Log the file just saved when its catalog entry names an artifact folder."""
-        if self._catalog is None or mlflow.active_run() is None:
+        if self._catalog is None or failed() or mlflow.active_run() is None:
             return
         dataset = self._catalog.get(dataset_name)
         artifact_path = (getattr(dataset, "metadata", None) or {}).get(METADATA_KEY)
@@ -300,4 +302,5 @@ class MlflowArtifactHook:
                 "Not logging %s to MLflow: no file at %s", dataset_name, path
             )
             return
-        mlflow.log_artifact(str(path), artifact_path=artifact_path)
+        with tolerate(f"logging {dataset_name}"):
+            mlflow.log_artifact(str(path), artifact_path=artifact_path)
