@@ -233,6 +233,29 @@ class MlflowRunNamingHook:
             )
 
 
+SERVED_SUFFIX = "_pyfunc"  # logged model <namespace>_pyfunc, registered as <namespace>
+
+
+def register_run_models(run_id: str, experiment_id: str) -> list[str]:
+    """Register each ``<namespace>_pyfunc`` model logged by the run as a new version
+    of the registered model ``<namespace>``; returns the names registered."""
+    models = mlflow.search_logged_models(
+        experiment_ids=[experiment_id],
+        filter_string=f"source_run_id = '{run_id}'",
+        output_format="list",
+    )
+    names = []
+    for model in models:
+        if model.name.endswith(SERVED_SUFFIX):
+            name = model.name.removesuffix(SERVED_SUFFIX)
+            version = mlflow.register_model(model.model_uri, name)
+            logger.info(
+                "Registered %s as %s version %s", model.name, name, version.version
+            )
+            names.append(name)
+    return names
+
+
 OBJECT_REPR = re.compile(r"^<(?:[\w.]+\.)?(\w+) object at 0x[0-9a-f]+>$")
 
 
@@ -286,6 +309,14 @@ class MlflowArtifactHook:
                     "namespace": ",".join(namespaces) or "-",
                 }
             )
+
+    @hook_impl(tryfirst=True)  # before kedro-mlflow ends the run
+    def after_pipeline_run(self, run_params: dict) -> None:
+        """Register the run's servable models in the Model Registry, one registered
+        model per namespace (``chatbot_pyfunc`` -> ``chatbot``)."""
+        run = mlflow.active_run()
+        if run is not None:
+            register_run_models(run.info.run_id, run.info.experiment_id)
 
     @hook_impl
     def after_dataset_saved(self, dataset_name: str, data, node) -> None:
