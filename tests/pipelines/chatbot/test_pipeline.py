@@ -93,6 +93,7 @@ def test_mmi_decoding_runs_from_yaml_options(tmp_path):
         "sampler_options": {"num_beams": 3, "mmi_weight": 0.3},
     }
     SequentialRunner().run(create_pipeline(), catalog)
-    outputs = catalog.load("chatbot.test_outputs")
-    assert len(outputs) and outputs["output"].map(len).max() <= 5
+    report = catalog.load("chatbot.test_scores_report")
+    assert report["sampler"] == "mmi" and report["pairs"] > 0
+    assert all(len(example["output"]) <= 5 for example in report["examples"])
     assert catalog.load("chatbot.replies")["sampler"] == "mmi"
