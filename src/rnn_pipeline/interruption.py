@@ -22,6 +22,7 @@ import mlflow
 from kedro.framework.hooks import hook_impl
 
 from rnn_pipeline.text.errors import UserInputError
+from rnn_pipeline.tracking_guard import tolerate
 
 logger = logging.getLogger(__name__)
 
@@ -99,8 +100,11 @@ class InterruptionHook:
         active = mlflow.active_run()
         if active is not None:
             self._run_id = active.info.run_id
-            mlflow.set_tags({PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()})
-            mark_dead_runs(active.info.experiment_id, self._run_id)
+            with tolerate("tagging the run with its process"):
+                mlflow.set_tags(
+                    {PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()}
+                )
+                mark_dead_runs(active.info.experiment_id, self._run_id)
         for signum in SIGNALS:
             self._previous[signum] = signal.signal(signum, _raise_interrupted)
 
@@ -117,7 +121,8 @@ class InterruptionHook:
             return
         logger.error("Run interrupted by %s", error.signal_name)
         if self._run_id is not None:
-            mlflow.MlflowClient().set_terminated(self._run_id, KILLED)
+            with tolerate("marking the run KILLED"):
+                mlflow.MlflowClient().set_terminated(self._run_id, KILLED)
 
     def _restore(self) -> None:
         for signum, handler in self._previous.items():

@@ -31,6 +31,7 @@ import mlflow
 from kedro.framework.hooks import hook_impl
 
 from rnn_pipeline.text.errors import UserInputError
+from rnn_pipeline.tracking_guard import failed, tolerate
 
 logger = logging.getLogger(__name__)
 
@@ -232,6 +233,29 @@ class MlflowRunNamingHook:
             )
 
 
+SERVED_SUFFIX = "_pyfunc"  # logged model <namespace>_pyfunc, registered as <namespace>
+
+
+def register_run_models(run_id: str, experiment_id: str) -> list[str]:
+    """Register each ``<namespace>_pyfunc`` model logged by the run as a new version
+    of the registered model ``<namespace>``; returns the names registered."""
+    models = mlflow.search_logged_models(
+        experiment_ids=[experiment_id],
+        filter_string=f"source_run_id = '{run_id}'",
+        output_format="list",
+    )
+    names = []
+    for model in models:
+        if model.name.endswith(SERVED_SUFFIX):
+            name = model.name.removesuffix(SERVED_SUFFIX)
+            version = mlflow.register_model(model.model_uri, name)
+            logger.info(
+                "Registered %s as %s version %s", model.name, name, version.version
+            )
+            names.append(name)
+    return names
+
+
 OBJECT_REPR = re.compile(r"^<(?:[\w.]+\.)?(\w+) object at 0x[0-9a-f]+>$")
 
 
@@ -277,18 +301,27 @@ class MlflowArtifactHook:
             {node.namespace.split(".")[0] for node in pipeline.nodes if node.namespace}
         )
         readable = {key: _readable(value) for key, value in run_params.items() if value}
-        mlflow.set_tags(
-            {
-                **readable,
-                "pipeline": ",".join(pipeline_names(run_params)),
-                "namespace": ",".join(namespaces) or "-",
-            }
-        )
+        with tolerate("tagging the run"):
+            mlflow.set_tags(
+                {
+                    **readable,
+                    "pipeline": ",".join(pipeline_names(run_params)),
+                    "namespace": ",".join(namespaces) or "-",
+                }
+            )
+
+    @hook_impl(tryfirst=True)  # before kedro-mlflow ends the run
+    def after_pipeline_run(self, run_params: dict) -> None:
+        """Register the run's servable models in the Model Registry, one registered
+        model per namespace (``chatbot_pyfunc`` -> ``chatbot``)."""
+        run = mlflow.active_run()
+        if run is not None:
+            register_run_models(run.info.run_id, run.info.experiment_id)
 
     @hook_impl
     def after_dataset_saved(self, dataset_name: str, data, node) -> None:
         """Log the file just saved when its catalog entry names an artifact folder."""
-        if self._catalog is None or mlflow.active_run() is None:
+        if self._catalog is None or failed() or mlflow.active_run() is None:
             return
         dataset = self._catalog.get(dataset_name)
         artifact_path = (getattr(dataset, "metadata", None) or {}).get(METADATA_KEY)
@@ -300,4 +333,5 @@ class MlflowArtifactHook:
                 "Not logging %s to MLflow: no file at %s", dataset_name, path
             )
             return
-        mlflow.log_artifact(str(path), artifact_path=artifact_path)
+        with tolerate(f"logging {dataset_name}"):
+            mlflow.log_artifact(str(path), artifact_path=artifact_path)

@@ -20,11 +20,17 @@ from rnn_pipeline.mlflow_tracking import (  # noqa: E402
 )
 from rnn_pipeline.pipelines.parameters import ValidateParametersHook  # noqa: E402
 from rnn_pipeline.run_lock import PipelineLockHook  # noqa: E402
+from rnn_pipeline.tracking_guard import TolerantMlflowHook  # noqa: E402
+
+# kedro-mlflow's hook runs as TolerantMlflowHook (a subclass): a failing tracking
+# store then costs no node its outputs (tracking_guard.py).
+DISABLE_HOOKS_FOR_PLUGINS = ("kedro_mlflow", "kedro-mlflow")  # its name varies
 
 HOOKS = (
     PipelineLockHook(),
     MlflowStoreHook(),
     DistributeHook(),
+    TolerantMlflowHook(),
     MlflowRunNamingHook(),
     MlflowArtifactHook(saved_path),
     InterruptionHook(),

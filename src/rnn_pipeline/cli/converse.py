@@ -23,16 +23,36 @@ EMPTY_MESSAGE = "Please type a message."
 def make_responder(namespace: str = "chatbot", env: str | None = None, **overrides):
     """A ``Responder`` over the latest trained model of ``namespace``."""
     from rnn_pipeline.chat import Responder
-    from rnn_pipeline.pipelines.seq2seq.nodes import cleaning_rules
+    from rnn_pipeline.pipelines.seq2seq.nodes import cleaning_rules, load_language_model
     from rnn_pipeline.pipelines.seq2seq.options import (
         BucketOptions,
         EvaluationOptions,
         parse,
     )
+    from rnn_pipeline.text.errors import OptionsError
     from rnn_pipeline.text.vocab import PairVocabulary
 
-    model, vocabulary, params = load_trained(namespace, env)
-    evaluation = parse(EvaluationOptions, params.get("evaluation_options"))
+    model, vocabulary, params, language_model = load_trained(
+        namespace, env, companion="reply_language_model"
+    )
+    configured = parse(EvaluationOptions, params.get("evaluation_options"))
+    sampler = overrides.get("sampler") or configured.sampler
+    # The configured options belong to the configured sampler only; options from
+    # the command line are checked like the YAML ones.
+    options = overrides.get("sampler_options") or (
+        configured.sampler_options if sampler == configured.sampler else {}
+    )
+    try:
+        evaluation = parse(
+            EvaluationOptions,
+            {
+                **configured.model_dump(),
+                "sampler": sampler,
+                "sampler_options": options,
+            },
+        )
+    except OptionsError as exc:
+        raise click.ClickException(str(exc)) from None
     buckets = parse(BucketOptions, params.get("bucket_options"))
     try:
         return Responder(
@@ -43,8 +63,9 @@ def make_responder(namespace: str = "chatbot", env: str | None = None, **overrid
             ),
             buckets.max_source_len,
             overrides.get("max_length") or evaluation.max_reply_length,
-            overrides.get("sampler") or evaluation.sampler,
-            overrides.get("sampler_options") or evaluation.sampler_options,
+            evaluation.sampler,
+            evaluation.sampler_options,
+            language_model=load_language_model(language_model),
         )
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
@@ -81,7 +102,9 @@ def decoding_options(function):
         click.option("--env", "-e", default=None, help="Kedro configuration env."),
         click.option(
             "--sampler",
-            type=click.Choice(["greedy", "beam", "temperature", "top_k", "top_p"]),
+            type=click.Choice(
+                ["greedy", "beam", "mmi", "temperature", "top_k", "top_p"]
+            ),
             default=None,
             help="Decoding rule (default: evaluation_options.sampler).",
         ),
@@ -92,6 +115,12 @@ def decoding_options(function):
         click.option(
             "--length-penalty", type=float, default=None, help="Beam length penalty."
         ),
+        click.option(
+            "--mmi-weight",
+            type=float,
+            default=None,
+            help="Weight of the reply language model (mmi).",
+        ),
     ]
     for option in reversed(options):
         function = option(function)
@@ -99,7 +128,7 @@ def decoding_options(function):
 
 
 def sampler_overrides(
-    sampler, temperature, top_k, top_p, beams, length_penalty
+    sampler, temperature, top_k, top_p, beams, length_penalty, mmi_weight=None
 ) -> dict:
     """Command-line decoding options as ``make_responder`` overrides."""
     options = {
@@ -108,6 +137,7 @@ def sampler_overrides(
         "p": top_p,
         "num_beams": beams,
         "length_penalty": length_penalty,
+        "mmi_weight": mmi_weight,
     }
     return {
         "sampler": sampler,

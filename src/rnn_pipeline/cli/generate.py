@@ -56,7 +56,7 @@ def generate(
     if length is not None and length < 1:
         raise click.ClickException(f"--length must be at least 1, got {length}")
     with quiet_kedro_logs():
-        model, vocabulary, params = load_trained(namespace, env)
+        model, vocabulary, params, _ = load_trained(namespace, env)
     options = {
         key: value
         for key, value in (

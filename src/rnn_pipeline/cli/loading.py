@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,34 +27,42 @@ def quiet_kedro_logs():
             logger.setLevel(level)
 
 
-def load_trained(namespace: str, env: str | None) -> tuple[object, dict, dict]:
-    """Latest model and vocabulary of ``namespace`` through the catalog, and params.
+def load_trained(
+    namespace: str, env: str | None, companion: str | None = None
+) -> tuple[object, dict, dict, object]:
+    """The newest model of ``namespace`` that loads (an older one, with a warning,
+    when the newest is broken), its vocabulary, the params, and the newest
+    ``companion`` dataset (e.g. ``reply_language_model``) or None.
 
     Raises:
         click.ClickException: No complete trained model or vocabulary: says which
-            ``kedro run`` makes one.
+            ``kedro run`` makes one and what was wrong.
     """
     from kedro.framework.project import configure_project
     from kedro.framework.session import KedroSession
     from kedro.framework.startup import bootstrap_project
     from kedro.io import DatasetError
 
-    from rnn_pipeline.hooks import skip_incomplete_versions
+    from rnn_pipeline.datasets.trained_model import load_trained as load_newest
 
     metadata = bootstrap_project(Path.cwd())
     configure_project(metadata.package_name)
     with KedroSession.create(project_path=metadata.project_path, env=env) as session:
         context = session.load_context()
         params = context.params.get(namespace, {})
-        for name in ("vocab", "model"):  # never a half-written version
-            skip_incomplete_versions(context.catalog.get(f"{namespace}.{name}"))
         try:
-            vocabulary = context.catalog.load(f"{namespace}.vocab")
-            model = context.catalog.load(f"{namespace}.model")
-        except DatasetError:
+            model, vocabulary = load_newest(context.catalog, namespace)
+        except DatasetError as exc:
+            # Versions that exist but do not load are named with their fault.
+            reason = str(exc).strip().splitlines()[0][:200]
+            found = "" if "no saved version" in reason else f" ({reason})"
             raise click.ClickException(
-                f"no trained {namespace} model was found. "
+                f"no trained {namespace} model was found{found}. "
                 f"Train one first: kedro run --pipelines {namespace}"
                 + ("  (or: make run)" if namespace == "chatbot" else "")
             ) from None
-    return model, vocabulary, params
+        extra = None
+        if companion and f"{namespace}.{companion}" in context.catalog:
+            with contextlib.suppress(DatasetError):
+                extra = context.catalog.load(f"{namespace}.{companion}")
+    return model, vocabulary, params, extra

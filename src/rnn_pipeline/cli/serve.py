@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -30,13 +31,87 @@ def latest_served_model(namespace: str) -> str:
     return models[0].model_uri
 
 
+DEFAULT_ALIAS = "champion"
+RUN_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+def _registered_version(namespace: str, model: str):
+    """The registered version ``model`` names: a version number or an alias."""
+    import mlflow
+    from mlflow.exceptions import MlflowException
+
+    client = mlflow.MlflowClient()
+    try:
+        if model.isdigit():
+            return client.get_model_version(namespace, model)
+        return client.get_model_version_by_alias(namespace, model)
+    except MlflowException:
+        raise click.ClickException(
+            f"--model {model}: no version or alias {model!r} of the registered model "
+            f"{namespace!r}; give a run id, a version number or an alias"
+        ) from None
+
+
+def _run_model(namespace: str, run_id: str) -> str:
+    """URI of the ``<namespace>_pyfunc`` model that run ``run_id`` logged."""
+    import mlflow
+
+    experiments = [e.experiment_id for e in mlflow.search_experiments()]
+    models = mlflow.search_logged_models(
+        experiment_ids=experiments,
+        filter_string=f"source_run_id = '{run_id}' AND name = '{namespace}_pyfunc'",
+        output_format="list",
+    )
+    if not models:
+        raise click.ClickException(
+            f"--model {run_id}: that run logged no {namespace}_pyfunc model"
+        )
+    return models[0].model_uri
+
+
+def choose_served_model(namespace: str, model: str | None) -> tuple[str, str]:
+    """The model URI to serve and a line saying which it is.
+
+    ``model`` is a run id, a version number of the registered model ``namespace``
+    or one of its aliases; by default the alias ``champion`` when set, else the
+    newest logged model.
+    """
+    import mlflow
+    from mlflow.exceptions import MlflowException
+
+    if model is not None and RUN_ID.match(model):
+        return _run_model(namespace, model), f"the model of run {model}"
+    if model is not None:
+        version = _registered_version(namespace, model)
+    else:
+        try:
+            version = mlflow.MlflowClient().get_model_version_by_alias(
+                namespace, DEFAULT_ALIAS
+            )
+        except MlflowException:  # no alias set: the newest logged model
+            uri = latest_served_model(namespace)
+            return uri, f"the newest {namespace} model ({uri})"
+    return (
+        f"models:/{namespace}/{version.version}",
+        f"{namespace} version {version.version} (run {version.run_id})",
+    )
+
+
 @click.command()
 @click.option("--namespace", default="chatbot", show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5001, show_default=True, type=int)
 @click.option("--env", "-e", default=None, help="Kedro configuration environment.")
-def serve(namespace: str, host: str, port: int, env: str | None) -> None:
-    """Serve the latest trained model of NAMESPACE over HTTP with MLflow.
+@click.option(
+    "--model",
+    default=None,
+    help="A run id, a registered version number or an alias (default: the alias "
+    "'champion' when set, else the newest model).",
+)
+def serve(
+    namespace: str, host: str, port: int, env: str | None, model: str | None
+) -> None:
+    """Serve a trained model of NAMESPACE over HTTP with MLflow.
 
     POST /invocations with {"inputs": ["你好"]} answers {"predictions": [{"reply":
     ..., "notice": ...}]}. Binds 127.0.0.1 unless --host says otherwise.
@@ -50,9 +125,9 @@ def serve(namespace: str, host: str, port: int, env: str | None) -> None:
     configure_project(metadata.package_name)
     with KedroSession.create(project_path=metadata.project_path, env=env) as session:
         session.load_context()  # kedro-mlflow points MLflow at the project's store
-        uri = latest_served_model(namespace)
+        uri, which = choose_served_model(namespace, model)
         tracking_uri = mlflow.get_tracking_uri()
-    click.echo(f"Serving {uri} on http://{host}:{port}/invocations", err=True)
+    click.echo(f"Serving {which} on http://{host}:{port}/invocations", err=True)
     bin_dir = str(Path(sys.executable).parent)
     env_vars = {
         **os.environ,

@@ -14,6 +14,8 @@ from kedro.io import AbstractDataset, DatasetError
 from mlflow.models import ModelSignature
 from mlflow.types import ColSpec, Schema
 
+from rnn_pipeline.tracking_guard import failed, tolerate
+
 logger = logging.getLogger(__name__)
 
 SIGNATURE = ModelSignature(
@@ -40,11 +42,17 @@ class Seq2SeqPyfuncDataset(AbstractDataset[dict, None]):
         self.metadata = metadata
 
     def save(self, data: dict) -> None:
+        if failed():
+            return  # the store failed earlier in this run (tracking_guard)
         if mlflow.active_run() is None:
             logger.warning(
                 "No active MLflow run: the %s pyfunc is not logged", self._name
             )
             return
+        with tolerate(f"logging the servable model {self._name}"):
+            self._log(data)
+
+    def _log(self, data: dict) -> None:
         code = resources.files("rnn_pipeline.serving") / "seq2seq_pyfunc.py"
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)

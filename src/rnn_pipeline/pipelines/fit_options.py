@@ -43,7 +43,7 @@ class FitParameters(Options):
     time_budget_minutes: float | None = Field(None, gt=0)
     progress_seconds: float | None = Field(60.0, gt=0)
     distribute: Literal["none", "mirrored"] = "none"
-    precision: Literal["float32", "mixed_float16", "mixed_bfloat16"] = "float32"
+    precision: Literal["float32", "mixed_float16", "mixed_bfloat16", "auto"] = "float32"
     lr_schedule: Literal["plateau", "linear"] = "plateau"
     warmup_steps: Annotated[int, Field(ge=0)] = 0
 

@@ -39,7 +39,8 @@ class TrainerOptions:
         checkpoint_dir: Parent of the per-run checkpoint folders.
         distribute: ``none``, ``mirrored`` or ``multi_worker``
             (``training.distribute``).
-        precision: ``float32``, ``mixed_float16`` or ``mixed_bfloat16``.
+        precision: ``float32``, ``mixed_float16``, ``mixed_bfloat16`` or ``auto``
+            (bfloat16 on AMX CPUs, see ``precision.resolve_precision``).
         key: The options that name the checkpoint folder (with the data): a run
             resumes only from a backup made with the same ones.
     """

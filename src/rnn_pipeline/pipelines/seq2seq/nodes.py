@@ -477,13 +477,20 @@ def package_for_serving(
     evaluation_options: dict,
     cleaning_options: dict,
     bucket_options: dict,
+    reply_language_model: dict | None = None,
 ) -> dict:
-    """Everything ``mlflow models serve`` needs to answer like ``kedro chat``."""
+    """Everything ``mlflow models serve`` needs to answer like ``kedro chat`` (the
+    reply language model too when the sampler is ``mmi``)."""
     settings = responder_settings(evaluation_options, cleaning_options, bucket_options)
+    mmi = settings["sampler"] == "mmi"
     return {
         "model": model,
         "vocab": vocabulary,
-        "config": {**settings, "rules": dataclasses.asdict(settings["rules"])},
+        "config": {
+            **settings,
+            "rules": dataclasses.asdict(settings["rules"]),
+            "language_model": reply_language_model if mmi else None,
+        },
     }
 
 

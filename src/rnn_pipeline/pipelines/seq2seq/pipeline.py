@@ -127,6 +127,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                     "params:evaluation_options",
                     "params:cleaning_options",
                     "params:bucket_options",
+                    "reply_language_model",
                 ],
                 "serving_model",
                 name="package_for_serving_node",

@@ -1,0 +1,141 @@
+"""A failing MLflow store never costs a run its model or its evaluation.
+
+With the tracking store deleted mid-run, a fully trained run used to stop at the next
+MLflow call with about eight tracebacks and skip evaluation. Every MLflow call the
+project makes during a run goes through ``tolerate``: the first failure is logged
+once, in one line, the nodes go on (their outputs are files under ``data/``), and at
+the end the run fails with ``TrackingFailedError`` so that ``kedro run`` exits
+non-zero.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from kedro.framework.hooks import hook_impl
+from kedro_mlflow.framework.hooks.mlflow_hook import MlflowHook
+from kedro_mlflow.io.metrics import MlflowMetricsHistoryDataset
+
+from rnn_pipeline.text.errors import UserInputError
+
+logger = logging.getLogger(__name__)
+
+_failures: list[str] = []
+# MLflow's SQL store logs each failed statement with its traceback before raising.
+MLFLOW_STORE_LOGGER = "mlflow.store.db.utils"
+
+
+class TrackingFailedError(UserInputError):
+    """MLflow tracking failed during a run whose nodes all finished."""
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return (lines[0] if lines else type(exc).__name__)[:200]
+
+
+@contextmanager
+def tolerate(action: str) -> Iterator[None]:
+    """Run an MLflow call; if it fails, note it (one log line for the whole run)."""
+    try:
+        yield
+    except Exception as exc:  # any store error: SQL, HTTP, file system, MLflow's own
+        if not _failures:
+            logger.error(
+                "MLflow tracking failed while %s (%s); the run goes on untracked "
+                "and will exit non-zero",
+                action,
+                _first_line(exc),
+            )
+        _failures.append(f"{action}: {_first_line(exc)}")
+
+
+def failed() -> bool:
+    """Whether tracking has failed in this run (later MLflow calls are skipped)."""
+    return bool(_failures)
+
+
+class _StoreErrorFilter(logging.Filter):
+    """Keeps MLflow's store errors to their message, and to the first one: the
+    guard reports the failure itself, once."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.exc_info, record.exc_text = None, None
+        return not _failures
+
+
+_STORE_FILTER = _StoreErrorFilter()
+
+
+def reset() -> None:
+    """Forget the failures of a previous run in this process."""
+    _failures.clear()
+
+
+def raise_if_failed() -> None:
+    """Fail the run if tracking failed during it.
+
+    Raises:
+        TrackingFailedError: Names the first failure and how many followed.
+    """
+    if _failures:
+        more = f" (and {len(_failures) - 1} more tracking call(s))" * (
+            len(_failures) > 1
+        )
+        message = (
+            f"MLflow tracking failed while {_failures[0]}{more}; every node "
+            "finished and its outputs are under data/, but the MLflow run is "
+            "incomplete"
+        )
+        raise TrackingFailedError(message)
+
+
+class TolerantMlflowHook(MlflowHook):
+    """kedro-mlflow's hook, with its per-node and end-of-run calls tolerated.
+
+    Registered in ``settings.py`` in place of the plugin's own instance
+    (``DISABLE_HOOKS_FOR_PLUGINS``).
+    """
+
+    @hook_impl
+    def before_pipeline_run(self, run_params, pipeline, catalog) -> None:
+        """Start the run as kedro-mlflow does (failures here stop the run early)."""
+        reset()
+        store_logger = logging.getLogger(MLFLOW_STORE_LOGGER)
+        if _STORE_FILTER not in store_logger.filters:
+            store_logger.addFilter(_STORE_FILTER)
+        super().before_pipeline_run(run_params, pipeline, catalog)
+
+    @hook_impl
+    def before_node_run(self, node, catalog, inputs, is_async) -> None:
+        """Log the node's parameters; a store failure does not stop the node."""
+        if failed():
+            return
+        with tolerate(f"logging the parameters of {node.name}"):
+            super().before_node_run(node, catalog, inputs, is_async)
+
+    @hook_impl(trylast=True)  # after the other hooks have finished their work
+    def after_pipeline_run(self, run_params, pipeline, catalog) -> None:
+        """End the MLflow run, then fail if tracking failed during the run."""
+        with tolerate("ending the MLflow run"):
+            super().after_pipeline_run(run_params, pipeline, catalog)
+        raise_if_failed()
+
+    @hook_impl
+    def on_pipeline_error(self, error, run_params, pipeline, catalog) -> None:
+        """Close the MLflow run as FAILED, if the store still answers."""
+        with tolerate("closing the failed MLflow run"):
+            super().on_pipeline_error(error, run_params, pipeline, catalog)
+
+
+class TolerantMetricsHistoryDataset(MlflowMetricsHistoryDataset):
+    """``MlflowMetricsHistoryDataset`` whose failed logging does not fail the node."""
+
+    def _save(self, data) -> None:
+        """Log the metrics; a store failure is noted, not raised."""
+        if failed():
+            return
+        with tolerate(f"logging metrics {sorted(data)[:3]}"):
+            super()._save(data)
