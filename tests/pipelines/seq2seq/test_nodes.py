@@ -71,18 +71,19 @@ def test_mixed_precision_training_learns_and_hands_on_a_float32_model(tmp_path):
     ids = nodes.vectorize_pairs(pairs, vocabulary)
     buckets = {"buckets": [[6, 7]]}
     train, _, _ = nodes.bucket_pairs(ids, ids.iloc[:1], buckets)
+    training_options = {
+        "epochs": 8,
+        "batch_size": 16,
+        "learning_rate": 0.01,
+        "precision": "mixed_bfloat16",
+        "checkpoint_dir": str(tmp_path),
+        "verbose": 0,
+    }
     model, history = nodes.train_seq2seq(
-        train,
+        *nodes.split_validation(train, training_options),
         vocabulary,
         {"embedding_dim": 16, "units": 32, "num_layers": 1, "dropout": 0.0},
-        {
-            "epochs": 8,
-            "batch_size": 16,
-            "learning_rate": 0.01,
-            "precision": "mixed_bfloat16",
-            "checkpoint_dir": str(tmp_path),
-            "verbose": 0,
-        },
+        training_options,
         buckets,
     )
     assert history["loss"][-1] < 0.6 * history["loss"][0]
@@ -93,4 +94,18 @@ def test_mixed_precision_training_learns_and_hands_on_a_float32_model(tmp_path):
 
 def test_an_unknown_precision_names_the_choices(tmp_path):
     with pytest.raises(ValueError, match="precision"):
-        nodes.train_seq2seq(pd.DataFrame(), {}, {}, {"precision": "float8"}, BUCKETS)
+        nodes.train_seq2seq(
+            pd.DataFrame(), pd.DataFrame(), {}, {}, {"precision": "float8"}, BUCKETS
+        )
+
+
+def test_the_validation_split_is_seeded_disjoint_and_of_the_asked_share():
+    frame = pd.DataFrame({"row": range(50), "bucket": 0})
+    options = {"validation_fraction": 0.2, "seed": 3}
+    fit, validation = nodes.split_validation(frame, options)
+    assert len(validation) == 10 and len(fit) == 40
+    assert sorted([*fit["row"], *validation["row"]]) == list(range(50))
+    again = nodes.split_validation(frame, options)[1]
+    assert validation["row"].tolist() == again["row"].tolist()
+    with pytest.raises(ValueError, match="validation_fraction"):
+        nodes.split_validation(frame, {"validation_fraction": 1.5})

@@ -120,8 +120,30 @@ def bucket_pairs(
     return bucketed[0], bucketed[1], report
 
 
+def split_validation(
+    train_buckets: pd.DataFrame, training_options: dict
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Hold out ``validation_fraction`` of the training split (seeded): the pairs
+    whose loss drives learning-rate decay. The test split stays unseen.
+
+    Returns:
+        The pairs to fit on and the validation pairs.
+    """
+    options = parse(TrainingOptions, training_options)
+    fit, validation = split_frame(
+        train_buckets, options.validation_fraction, options.seed
+    )
+    logger.info(
+        "Validation: %d of %d training pairs held out",
+        len(validation),
+        len(train_buckets),
+    )
+    return fit, validation
+
+
 def train_seq2seq(
-    train_buckets: pd.DataFrame,
+    fit_buckets: pd.DataFrame,
+    validation_buckets: pd.DataFrame,
     vocabulary: dict,
     model_options: dict,
     training_options: dict,
@@ -129,8 +151,8 @@ def train_seq2seq(
 ) -> tuple[keras.Model, dict]:
     """Train the attention seq2seq model, resuming from a checkpoint if one exists.
 
-    A share of the training split (``validation_fraction``) is held out for the
-    validation loss that drives learning-rate decay; the test split stays unseen.
+    The validation pairs (``split_validation``) give the validation loss that drives
+    learning-rate decay.
 
     Returns:
         The trained model and its per-epoch history (``loss``, ``val_loss``, ...).
@@ -140,10 +162,9 @@ def train_seq2seq(
     buckets = parse(BucketOptions, bucket_options)
     trainer = options.trainer()  # first: it makes the strategy
     vocab = PairVocabulary.from_dict(vocabulary)
-    frames = split_frame(train_buckets, options.validation_fraction, options.seed)
     train, validation = (
         frame_to_arrays(frame, buckets.max_source_len, buckets.max_target_len)
-        for frame in frames
+        for frame in (fit_buckets, validation_buckets)
     )
     batching = {"seed": options.seed, "length_pool": options.length_pool}
     return trainer.fit(

@@ -41,9 +41,16 @@ def create_pipeline(**kwargs) -> Pipeline:
                 name="bucket_pairs_node",
             ),
             Node(
+                nodes.split_validation,
+                ["train_buckets", "params:training_options"],
+                ["fit_buckets", "validation_buckets"],
+                name="split_validation_node",
+            ),
+            Node(
                 nodes.train_seq2seq,
                 [
-                    "train_buckets",
+                    "fit_buckets",
+                    "validation_buckets",
                     "vocab",
                     "params:model_options",
                     "params:training_options",
