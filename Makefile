@@ -9,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install browser run test lint bench viz mlflow-ui serve clean
+.PHONY: install browser fonts run test lint bench chatbot-quality viz mlflow-ui serve clean
 
 install: $(STAMP)
 
@@ -29,10 +29,19 @@ browser:
 	    chromium chromium-driver >/dev/null; \
 	else echo "chromium/chromedriver missing and apt-get not usable: browser tests will skip"; fi
 
-run: install
+# Chinese labels in the figures need a CJK font: Debian's fonts-noto-cjk, installed
+# here when no CJK font is present and apt-get may be used (root, as in CI).
+fonts:
+	@if fc-list :lang=zh 2>/dev/null | grep -q .; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    fonts-noto-cjk >/dev/null; \
+	else echo "no CJK font and apt-get not usable: Chinese labels will show as boxes"; fi
+
+run: install fonts
 	$(BIN)/kedro run --pipelines chatbot
 
-test: install browser
+test: install browser fonts
 	$(BIN)/python -m pytest
 
 lint: install
@@ -49,6 +58,16 @@ bench: install
 	$(BIN)/python benchmarks/decode.py --out $(RESULTS)/decode.json
 	$(BIN)/python benchmarks/train_throughput.py $(SHARED)/chat/lost.conv --out $(RESULTS)/train_throughput.json
 	$(BIN)/python benchmarks/generate.py $(SHARED)/poetry/poetry.txt $(SHARED)/shakespeare/input.txt --budget-minutes 15 --out $(RESULTS)/generate.json
+
+# Does the chatbot chat? Trains on lost.conv for a 30-minute budget with the settings
+# for real corpora and compares the model with count baselines (README, "Chatbot
+# quality"). BUDGET=10 for a shorter trial.
+BUDGET ?= 30
+chatbot-quality: install
+	@test -d $(SHARED) || { echo "no $(SHARED): benchmarks need the shared corpora"; exit 1; }
+	$(BIN)/python benchmarks/chatbot_quality.py $(SHARED)/chat/lost.conv \
+	  --params conf/real_corpus/parameters_chatbot.yml --budget-minutes $(BUDGET) \
+	  --out $(RESULTS)/chatbot_quality.json
 
 viz: install
 	$(BIN)/kedro viz run --host 127.0.0.1 --port 4141 --no-browser

@@ -130,9 +130,14 @@ def test_kedro_viz_draws_the_chatbot_pipeline(browser, two_runs):
 def test_mlflow_ui_lists_both_runs_and_compares_their_bucket_metrics(browser, two_runs):
     database = two_runs / "mlflow.db"
     mlflow.set_tracking_uri(f"sqlite:///{database}")
-    experiment = mlflow.get_experiment_by_name("rnn_pipeline")
+    experiment = mlflow.get_experiment_by_name("chatbot")
     runs = mlflow.search_runs([experiment.experiment_id], output_format="list")
     assert len(runs) == 2
+    # Told apart by name: 2 epochs (conf/local) and 1 (--params).
+    assert sorted(r.info.run_name for r in runs) == [
+        "chatbot lstm 2x16 e1",
+        "chatbot lstm 2x16 e2",
+    ]
     port = free_port()
     command = [str(BIN / "mlflow"), "ui", "--backend-store-uri", f"sqlite:///{database}",
                "--host", "127.0.0.1", "--port", str(port)]  # fmt: skip

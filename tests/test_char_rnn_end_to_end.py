@@ -49,9 +49,9 @@ def test_the_mlflow_run_holds_losses_perplexity_and_sample_texts(trained_project
     # A client of its own: setting the global tracking URI would leak into the
     # chatbot's end-to-end test, which runs next in the same process.
     client = mlflow.MlflowClient(f"sqlite:///{trained_project / 'mlflow.db'}")
-    experiment = client.get_experiment_by_name("rnn_pipeline")
+    experiment = client.get_experiment_by_name("code")
     (run,) = client.search_runs([experiment.experiment_id])
-    assert run.info.status == "FINISHED" and run.info.run_name == "code"
+    assert run.info.status == "FINISHED" and run.info.run_name.startswith("code ")
     assert run.data.params["code.model_options.units"] == "16"
     assert {"validation_loss", "validation_perplexity"} <= set(run.data.metrics)
     for metric in ("train_loss", "val_loss", "val_perplexity"):

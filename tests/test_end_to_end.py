@@ -81,10 +81,12 @@ def trained_project(tmp_path_factory):
 
 def test_the_mlflow_run_holds_params_per_bucket_metrics_and_the_model(trained_project):
     mlflow.set_tracking_uri(f"sqlite:///{trained_project / 'mlflow.db'}")
-    runs = mlflow.search_runs(experiment_names=["rnn_pipeline"], output_format="list")
+    runs = mlflow.search_runs(experiment_names=["chatbot"], output_format="list")
     assert len(runs) == 1
     run = runs[0]
-    assert run.info.status == "FINISHED" and run.info.run_name == "chatbot"
+    assert run.info.status == "FINISHED"
+    assert run.info.run_name == "chatbot lstm 2x16 e2"  # its pipeline and sizes
+    assert run.data.tags["runner"] == "SequentialRunner"
     assert run.data.tags["pipeline"] == "chatbot"
     assert run.data.tags["namespace"] == "chatbot"
     assert run.data.params["chatbot.model_options.units"] == "16"
@@ -178,7 +180,10 @@ def test_a_parameter_typo_names_the_group_and_key(tmp_path):
         "chatbot.split_options.test_fractoin=0.3",
     )
     assert result.returncode == 1
-    assert "Error: invalid split_options: test_fractoin: Extra inputs" in result.stderr
+    assert (
+        "Error: invalid chatbot.split_options: test_fractoin: Extra inputs"
+        in result.stderr
+    )
     assert "Traceback" not in result.stderr
 
 
@@ -206,6 +211,16 @@ def test_the_notebook_runs_top_to_bottom_on_the_trained_project(trained_project)
     text = "\n".join(outputs)
     assert "embedded default" in text  # the ingest report says which corpus
     assert "'<pad>': 0" in text and "10x15" in text
+    images = [
+        output
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for output in cell.get("outputs", [])
+        if "image/png" in output.get("data", {})
+    ]
+    # The training curves, the per-bucket bars and the attention map are shown.
+    assert len(images) >= 3
+    assert not (trained_project / "notebooks/mlflow.db").exists()
 
 
 def free_port() -> int:

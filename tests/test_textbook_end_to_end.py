@@ -94,8 +94,7 @@ def textbook_project(tmp_path_factory):
 def test_each_run_holds_its_metrics_figures_and_model(textbook_project, name):
     mlflow.set_tracking_uri(f"sqlite:///{textbook_project / 'mlflow.db'}")
     runs = mlflow.search_runs(
-        experiment_names=["rnn_pipeline"],
-        filter_string=f"attributes.run_name = '{name}'",
+        experiment_names=[name],  # one experiment per pipeline
         output_format="list",
     )
     assert len(runs) == 1

@@ -7,4 +7,8 @@ import os
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+from rnn_pipeline import quiet  # noqa: E402
+
+quiet.install()  # no CUDA, OmegaConf or MLflow noise on a CPU machine
+
 __version__ = "0.1.0"

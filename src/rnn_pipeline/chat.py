@@ -34,6 +34,7 @@ class Responder:
         max_source_length: Longest prompt accepted (the largest bucket's source).
         max_reply_length: Most characters of a reply.
         sampler: Sampler name; ``sampler_options`` are its arguments.
+        language_model: The reply language model the ``mmi`` sampler reranks with.
     """
 
     def __init__(
@@ -45,6 +46,7 @@ class Responder:
         max_reply_length: int = 30,
         sampler: str = "greedy",
         sampler_options: dict | None = None,
+        language_model=None,
     ) -> None:
         expected = (len(vocabulary.source), len(vocabulary.target))
         got = (
@@ -60,8 +62,11 @@ class Responder:
         self.vocabulary = vocabulary
         self.rules = rules
         self.max_source_length = max_source_length
+        options = dict(sampler_options or {})
+        if sampler == "mmi":
+            options["language_model"] = language_model
         self.generator = Seq2SeqGenerator(
-            model, samplers.get(sampler, **(sampler_options or {})), max_reply_length
+            model, samplers.get(sampler, **options), max_reply_length
         )
 
     def reply(self, prompts: Sequence[str]) -> list[Reply]:

@@ -2,18 +2,100 @@
 
 Figures are returned, never shown or written: the catalog saves them
 (``matplotlib.MatplotlibDataset``) and kedro-viz previews them. They are plain
-``Figure`` objects, not pyplot's, so none is kept alive after its node has run.
+``Figure`` objects, not pyplot's, so none is kept alive after its node has run, and
+no backend is chosen here: a notebook keeps its inline backend and shows them.
+
+Chinese labels need a CJK font (Debian's ``fonts-noto-cjk``, which ``make install``
+brings); ``use_cjk_font`` puts the first one found after DejaVu Sans in the font
+list, so every glyph DejaVu Sans lacks is drawn from it.
 """
 
 from __future__ import annotations
 
+import logging
+import warnings
 from collections.abc import Mapping, Sequence
 
 import matplotlib
+from matplotlib import font_manager
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")  # no display: figures only go to files
+logger = logging.getLogger(__name__)
 
-from matplotlib.figure import Figure  # noqa: E402
+# Preferred CJK families, Simplified Chinese first; any of them draws Chinese.
+CJK_FAMILIES = (
+    "Noto Sans CJK SC",
+    "Noto Sans CJK JP",
+    "Noto Sans CJK TC",
+    "Source Han Sans SC",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "Noto Serif CJK SC",
+)
+LATIN_FAMILY = "DejaVu Sans"  # matplotlib's own font: Latin, Greek, Cyrillic
+FONT_SUFFIXES = (".ttf", ".otf", ".ttc")
+
+
+def _known_cjk_family() -> str | None:
+    """The preferred CJK family matplotlib's font list already holds, if any."""
+    names = {font.name for font in font_manager.fontManager.ttflist}
+    return next((family for family in CJK_FAMILIES if family in names), None)
+
+
+def _packaged_font_files() -> list[str]:
+    """Font files that installed Python distributions ship (a pip font package)."""
+    from importlib.metadata import distributions
+
+    files = []
+    for distribution in distributions():
+        for file in distribution.files or ():
+            if str(file).lower().endswith(FONT_SUFFIXES) and "cjk" in str(file).lower():
+                files.append(str(distribution.locate_file(file)))
+    return files
+
+
+def _register_cjk_fonts() -> None:
+    """Add the CJK font files on this machine to matplotlib's font list.
+
+    matplotlib caches the system's fonts the first time it runs, so a font package
+    installed later (``apt-get install fonts-noto-cjk``) stays unseen until added.
+    """
+    system = [
+        path
+        for path in font_manager.findSystemFonts()
+        if any(key in path.lower() for key in ("cjk", "wqy", "sourcehan"))
+    ]
+    for path in system or _packaged_font_files():
+        try:
+            font_manager.fontManager.addfont(path)
+        except (OSError, RuntimeError, ValueError) as exc:  # a broken font file
+            logger.debug("Skipping font %s: %s", path, exc)
+
+
+def use_cjk_font() -> str | None:
+    """Draw text in DejaVu Sans with a CJK font as fallback; returns the CJK family.
+
+    Returns ``None`` (and logs one warning) when no CJK font is installed: Chinese
+    labels then show as empty boxes.
+    """
+    family = _known_cjk_family()
+    if family is None:
+        _register_cjk_fonts()
+        family = _known_cjk_family()
+    if family is None:
+        logger.warning(
+            "No CJK font found: Chinese labels in figures will show as boxes. "
+            "Install one, e.g. apt-get install fonts-noto-cjk (make install does)."
+        )
+        matplotlib.rcParams["font.family"] = [LATIN_FAMILY]
+        # The one warning above says it all: not one more per missing glyph.
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+        return None
+    matplotlib.rcParams["font.family"] = [LATIN_FAMILY, family]
+    return family
+
+
+CJK_FAMILY = use_cjk_font()
 
 
 def _subplots(*args, figsize: tuple[float, float], **kwargs):
@@ -67,30 +149,19 @@ def plot_bars(
     return figure
 
 
-# CJK and Greek labels: DejaVu Sans covers Greek; CJK fonts are used when installed.
-matplotlib.rcParams["font.sans-serif"] = [
-    "DejaVu Sans",
-    "Noto Sans CJK SC",
-    "Noto Sans CJK JP",
-    "WenQuanYi Zen Hei",
-    "SimHei",
-]
-
-
 def plot_attention(
-    examples: Sequence[tuple[str, str, Sequence[Sequence[float]]]],
+    examples: Sequence[tuple[Sequence[str], Sequence[str], Sequence[Sequence[float]]]],
     title: str = "attention",
 ) -> Figure:
     """Heatmaps of attention weights, one panel per example.
 
     Args:
-        examples: ``(source, output, weights)`` with ``weights`` of shape
+        examples: ``(source, output, weights)``: the source and output tokens (a
+            string counts as one token per character) and ``weights`` of shape
             ``(len(output), len(source))``: row ``i`` is where output token ``i``
-            looked.
+            looked. A multi-character token such as ``<unk>`` is one label.
         title: Figure title.
     """
-    import warnings
-
     count = max(1, len(examples))
     columns = min(2, count)
     rows = -(-count // columns)
@@ -100,19 +171,21 @@ def plot_attention(
     for ax in axes.flat[len(examples) :]:
         ax.axis("off")
     for ax, (source, output, weights) in zip(axes.flat, examples, strict=False):
+        source, output = list(source), list(output)
+        rows, columns = len(weights), len(weights[0]) if len(weights) else 0
+        if (rows, columns) != (len(output), len(source)):
+            raise ValueError(
+                f"attention weights must be (output tokens, source tokens) = "
+                f"{(len(output), len(source))}, got {(rows, columns)}"
+            )
         image = ax.imshow(weights, cmap="viridis", aspect="auto", vmin=0, vmax=1)
-        ax.set_xticks(range(len(source)), list(source), fontsize=8)
-        ax.set_yticks(range(len(output)), list(output), fontsize=8)
+        ax.set_xticks(range(len(source)), source, fontsize=8)
+        ax.set_yticks(range(len(output)), output, fontsize=8)
         ax.set_xlabel("source")
         ax.set_ylabel("output")
         figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
     figure.suptitle(title)
-    with warnings.catch_warnings():
-        # Without a CJK font, Chinese labels render as boxes: not worth a warning
-        # per glyph in the run's log.
-        warnings.filterwarnings("ignore", message="Glyph .* missing")
-        figure.tight_layout()
-        figure.canvas.draw()
+    figure.tight_layout()
     return figure
 
 

@@ -3,26 +3,38 @@
 CONFIG_LOADER_ARGS = {
     "base_env": "base",
     "default_run_env": "local",
+    # An environment's parameter file (conf/local, conf/real_corpus) changes only
+    # the keys it names; the rest of each group comes from conf/base.
+    "merge_strategy": {"parameters": "soft"},
 }
 
 from rnn_pipeline.hooks import (  # noqa: E402
     DistributeHook,
-    MlflowArtifactHook,
-    MlflowStoreHook,
+    saved_path,
 )
 from rnn_pipeline.interruption import InterruptionHook  # noqa: E402
+from rnn_pipeline.mlflow_tracking import (  # noqa: E402
+    MlflowArtifactHook,
+    MlflowRunNamingHook,
+    MlflowStoreHook,
+)
+from rnn_pipeline.pipelines.parameters import ValidateParametersHook  # noqa: E402
 from rnn_pipeline.run_lock import PipelineLockHook  # noqa: E402
 from rnn_pipeline.tracking_guard import TolerantMlflowHook  # noqa: E402
 
-# kedro-mlflow's hook runs as TolerantMlflowHook (a subclass): a failing tracking
-# store then costs no node its outputs (tracking_guard.py).
+# kedro-mlflow's hook runs as TolerantMlflowHook (a subclass, registered below): a
+# failing tracking store then costs no node its outputs (tracking_guard.py).
 DISABLE_HOOKS_FOR_PLUGINS = ("kedro_mlflow", "kedro-mlflow")  # its name varies
 
 HOOKS = (
     PipelineLockHook(),
     MlflowStoreHook(),
     DistributeHook(),
-    TolerantMlflowHook(),
-    MlflowArtifactHook(),
+    MlflowRunNamingHook(),
+    MlflowArtifactHook(saved_path),
     InterruptionHook(),
+    TolerantMlflowHook(),
+    # Registered last, so it runs first: parameters are checked before anything
+    # else happens.
+    ValidateParametersHook(),
 )

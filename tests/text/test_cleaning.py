@@ -49,6 +49,22 @@ def test_chinese_only_filter():
     assert not is_chinese_only("123")
 
 
+def test_latin_words_keep_subtitle_names_but_not_other_scripts():
+    assert is_chinese_only("你好 Sawyer", latin_words=True)
+    assert is_chinese_only('他曾用过"Anthony Cooper"这个名字', latin_words=True)
+    assert is_chinese_only("坐标3", latin_words=True)
+    assert not is_chinese_only("é\x83˝äź", latin_words=True)  # mojibake
+    assert not is_chinese_only("안녕하세요", latin_words=True)
+    pairs = frame([("放松点 Phil", "我是Jack"), ("你好", "Привет")])
+    kept, dropped = clean_pairs(pairs, CleaningRules(latin_words=True))
+    assert kept["target"].tolist() == ["我是Jack"]
+    assert dropped == {"not_chinese": 1}
+    # Without the option, the pair with names is dropped as before.
+    named = frame([("放松点 Phil", "我是Jack"), ("你好", "再见")])
+    kept, dropped = clean_pairs(named, CleaningRules())
+    assert kept["target"].tolist() == ["再见"] and dropped == {"not_chinese": 1}
+
+
 def frame(rows):
     return pd.DataFrame(rows, columns=["source", "target"], dtype="string")
 

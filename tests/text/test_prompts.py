@@ -38,3 +38,13 @@ def test_unknown_characters_are_read_as_unk_with_a_notice():
 def test_any_string_gets_ids_or_a_message(text):
     prepared = prepare_prompt(text, VOCAB, RULES, 20)
     assert (prepared.ids is not None) or prepared.message
+
+
+def test_only_spaces_and_punctuation_known_is_refused_like_nothing_known():
+    """The translator's case: a date vocabulary knows the space and the comma."""
+    dates = build_vocab(["Monday, 7 June 2021"])
+    rules = CleaningRules(chinese_only=False)
+    for text in ("你好 世界", "猫, 狗", "  ,  "):
+        prepared = prepare_prompt(text, dates, rules, 30)
+        assert prepared.ids is None, text
+    assert prepare_prompt("Monday 猫", dates, rules, 30).ids is not None

@@ -1,3 +1,4 @@
+import dataclasses
 import json
 import subprocess
 import sys
@@ -130,3 +131,22 @@ def test_batch_size_must_split_over_the_replicas(tmp_path):
             tmp_path,
             tf.distribute.get_strategy(),
         )
+
+
+def test_the_loop_stops_when_the_time_budget_is_spent(tmp_path):
+    sources, targets, buckets = copy_task()
+    train = sharded_seq2seq_data(sources[:128], targets[:128], buckets[:128], True)
+    validation = sharded_seq2seq_data(sources[128:], targets[128:], buckets[128:])
+    steps = batches_per_epoch(buckets[:128], 16)
+    model, options = new_model(epochs=3)
+    # 60 microseconds: spent by the first step on any machine.
+    options = dataclasses.replace(options, time_budget_minutes=1e-6)
+    history = fit_multi_worker(
+        model, train, validation, 16, options, tmp_path, tf.distribute.get_strategy()
+    )
+    assert history["epochs_done"] == [pytest.approx(1 / steps)]
+    assert history["stopped_early"] == [1.0]
+    assert history["val_token_loss"] == history["val_loss"]
+    assert history["learning_rate"] == [pytest.approx(1e-2)]
+    assert int(model.optimizer.iterations.numpy()) == 1
+    assert not (tmp_path / "backup").exists()

@@ -36,3 +36,16 @@ def test_float32_copy_keeps_the_weights_and_computes_in_float32():
     np.testing.assert_allclose(out_copy, out_mixed, atol=0.1)  # bfloat16 rounding
     plain = Seq2Seq(10, 10, embedding_dim=4, units=8, num_layers=1)
     assert float32_copy(plain) is plain
+
+
+def test_auto_precision_takes_bfloat16_only_where_amx_computes_it():
+    from rnn_pipeline.training.precision import cpu_flags, resolve_precision
+
+    assert resolve_precision("auto", {"avx2", "amx_bf16", "amx_tile"}) == (
+        "mixed_bfloat16"
+    )
+    assert resolve_precision("auto", {"avx2", "avx512_bf16"}) == "float32"
+    assert resolve_precision("auto", set()) == "float32"
+    assert resolve_precision("mixed_float16", set()) == "mixed_float16"
+    assert isinstance(cpu_flags("/nonexistent/cpuinfo"), set)
+    assert cpu_flags("/nonexistent/cpuinfo") == set()

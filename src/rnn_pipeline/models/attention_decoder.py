@@ -16,6 +16,8 @@ class AttentionDecoder(keras.layers.Layer):
 
     The top recurrent output attends over the encoder outputs; the output and its
     context are combined (``tanh`` dense) and projected to target-vocabulary logits.
+    With ``attention="none"`` the decoder reads the source only through the encoder's
+    final states (the seq2seq model before attention), for comparison.
     ``call`` runs a whole teacher-forced sequence; ``step`` runs one token and is what
     inference loops call, using the same weights.
 
@@ -25,7 +27,7 @@ class AttentionDecoder(keras.layers.Layer):
         units: Hidden size of every recurrent layer.
         num_layers: Depth of the stack (must match the encoder's).
         cell_type: ``lstm``, ``gru`` or ``simple_rnn``.
-        attention: ``bahdanau`` or ``luong``.
+        attention: ``bahdanau``, ``luong`` or ``none``.
         dropout: Dropout between layers and before the projection, in training only.
     """
 
@@ -52,8 +54,10 @@ class AttentionDecoder(keras.layers.Layer):
             vocabulary_size, embedding_dim, name="embedding"
         )
         self.recurrent_layers = make_recurrent_stack(cell_type, units, num_layers)
-        self.attention_layer = SequenceAttention(
-            units, score=attention, name="attention"
+        self.attention_layer = (
+            None
+            if attention == "none"
+            else SequenceAttention(units, score=attention, name="attention")
         )
         self.combine = keras.layers.Dense(units, activation="tanh", name="combine")
         self.projection = keras.layers.Dense(vocabulary_size, name="projection")
@@ -71,8 +75,11 @@ class AttentionDecoder(keras.layers.Layer):
             layer.build(shape)
             shape = (batch, length, self.units)
         encoder_outputs_shape = encoder_outputs_shape or (batch, None, self.units)
-        self.attention_layer.build(shape, encoder_outputs_shape)
-        self.combine.build((batch, length, self.units + encoder_outputs_shape[-1]))
+        context_size = 0
+        if self.attention_layer is not None:
+            self.attention_layer.build(shape, encoder_outputs_shape)
+            context_size = encoder_outputs_shape[-1]
+        self.combine.build((batch, length, self.units + context_size))
         self.projection.build((batch, length, self.units))
         self.built = True
 
@@ -81,8 +88,17 @@ class AttentionDecoder(keras.layers.Layer):
         return [list(states[i * n : (i + 1) * n]) for i in range(self.num_layers)]
 
     def _output(self, hidden, encoder_outputs, source_mask, training=None):
-        context, weights = self.attention_layer(hidden, encoder_outputs, source_mask)
-        combined = self.combine(ops.concatenate([hidden, context], axis=-1))
+        if self.attention_layer is None:
+            # No attention: no weight on any source position.
+            weights = ops.zeros_like(
+                ops.einsum("btd,bsd->bts", hidden, encoder_outputs)
+            )
+            combined = self.combine(hidden)
+        else:
+            context, weights = self.attention_layer(
+                hidden, encoder_outputs, source_mask
+            )
+            combined = self.combine(ops.concatenate([hidden, context], axis=-1))
         combined = self.dropout_layer(combined, training=training)
         return self.projection(combined), weights
 

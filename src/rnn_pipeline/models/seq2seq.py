@@ -26,7 +26,8 @@ class Seq2Seq(keras.Model):
         units: Hidden size of every recurrent layer.
         num_layers: Layers in the encoder and in the decoder.
         cell_type: ``lstm``, ``gru`` or ``simple_rnn``.
-        attention: ``bahdanau`` or ``luong``.
+        attention: ``bahdanau``, ``luong`` or ``none`` (no attention, for
+            comparison).
         dropout: Dropout between layers, in training only.
     """
 

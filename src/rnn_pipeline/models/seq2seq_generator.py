@@ -45,7 +45,19 @@ class Seq2SeqGenerator:
         self.max_length = max_length
         self.end_token = EOS if stop_at_eos else None
         self.jit_compile = jit_compile
-        self._generate = compile_function(self._generate_tokens, jit_compile)
+        # A reranking sampler (MMI) chooses among the beams outside the graph.
+        self.reranks = bool(getattr(sampler, "reranks", False))
+        self._generate = compile_function(
+            self._search_beams if self.reranks else self._generate_tokens, jit_compile
+        )
+
+    def _search_beams(self, source_tokens):
+        state = self.model.encode(source_tokens)
+        start = ops.full((ops.shape(source_tokens)[0],), GO, dtype="int32")
+        sequences, scores, lengths, _ = self.sampler.search(
+            self.model.next, start, state, self.max_length, end_token=self.end_token
+        )
+        return sequences, scores, lengths
 
     def _generate_tokens(self, source_tokens):
         state = self.model.encode(source_tokens)
@@ -67,4 +79,7 @@ class Seq2SeqGenerator:
             # PAD is masked, so padding changes no output, only the compiled shape.
             extra = -source_tokens.shape[1] % self.LENGTH_MULTIPLE
             source_tokens = np.pad(source_tokens, ((0, 0), (0, extra)))
+        if self.reranks:
+            beams = [ops.convert_to_numpy(x) for x in self._generate(source_tokens)]
+            return np.asarray(self.sampler.rerank(*beams))
         return np.asarray(ops.convert_to_numpy(self._generate(source_tokens)))

@@ -8,17 +8,22 @@ as ``epochs >= 1`` is written once.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field
 
 from rnn_pipeline.pipelines.options import Options
-from rnn_pipeline.training.fit import FitOptions
+
+if TYPE_CHECKING:  # training.fit imports Keras; validating options needs none of it
+    from rnn_pipeline.training.fit import FitOptions
 
 Epochs = Annotated[int, Field(ge=1)]
 BatchSize = Annotated[int, Field(ge=1)]
 Patience = Annotated[int, Field(ge=0)]
 Verbosity = Literal["auto", 0, 1, 2]
+
+# Options a resumed run may change: how long it trains and what it prints.
+NOT_IN_RUN_KEY = {"epochs", "verbose", "time_budget_minutes", "progress_seconds"}
 
 
 class FitParameters(Options):
@@ -33,16 +38,23 @@ class FitParameters(Options):
     seed: int = 42
     checkpoint_dir: str = "data/06_models/checkpoints"
     verbose: Verbosity = 2
+    time_budget_minutes: float | None = Field(None, gt=0)
+    progress_seconds: float | None = Field(60.0, gt=0)
+    lr_schedule: Literal["plateau", "linear"] = "plateau"
+    warmup_steps: Annotated[int, Field(ge=0)] = 0
 
     def fit_options(self) -> FitOptions:
         """The subset ``fit_with_resume`` reads."""
+        from rnn_pipeline.training.fit import FitOptions
+
         return FitOptions.from_mapping(self.model_dump())
 
     def run_key(self, *parts) -> str:
-        """Checkpoint sub-folder: options (not epochs or verbosity) and the data."""
+        """Checkpoint sub-folder: the options that shape the model (not epochs,
+        budget or output) and the data."""
         from rnn_pipeline.training.fit import fingerprint
 
-        return fingerprint(self.model_dump(exclude={"epochs", "verbose"}), *parts)
+        return fingerprint(self.model_dump(exclude=NOT_IN_RUN_KEY), *parts)
 
 
 class TrainingOptions(FitParameters):

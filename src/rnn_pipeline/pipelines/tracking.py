@@ -7,7 +7,11 @@ from collections.abc import Callable, Mapping, Sequence
 from kedro.pipeline import Node
 
 # Keras history keys renamed so every pipeline logs the same metric names.
-KERAS_NAMES = {"loss": "train_loss", "token_accuracy": "train_token_accuracy"}
+KERAS_NAMES = {
+    "loss": "train_loss",
+    "token_accuracy": "train_token_accuracy",
+    "token_loss": "train_token_loss",
+}
 
 
 def history_metrics(history: Mapping[str, Sequence[float]]) -> dict:

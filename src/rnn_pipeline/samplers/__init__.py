@@ -1,6 +1,7 @@
 """Samplers: the decoding loop and the rule that picks each next token.
 
-Beam search keeps several prefixes and so owns its whole loop.
+Beam search keeps several prefixes and so owns its whole loop; MMI reranks the
+beams with a language model of the replies.
 
 A model exposes ``next(tokens, state) -> (logits, state)``; a sampler runs the loop and
 owns temperature; subclasses only choose the next token. Pick one by name with ``get``.
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from rnn_pipeline.samplers.beam_sampler import BeamSampler
 from rnn_pipeline.samplers.greedy_sampler import GreedySampler
+from rnn_pipeline.samplers.mmi_sampler import MmiSampler
 from rnn_pipeline.samplers.random_sampler import RandomSampler
 from rnn_pipeline.samplers.sampler import Sampler
 from rnn_pipeline.samplers.top_k_sampler import TopKSampler
@@ -18,6 +20,7 @@ from rnn_pipeline.samplers.top_p_sampler import TopPSampler
 SAMPLERS: dict[str, type[Sampler]] = {
     "greedy": GreedySampler,
     "beam": BeamSampler,
+    "mmi": MmiSampler,
     "temperature": RandomSampler,
     "random": RandomSampler,
     "top_k": TopKSampler,
@@ -26,7 +29,7 @@ SAMPLERS: dict[str, type[Sampler]] = {
 
 
 def get(name: str, **kwargs) -> Sampler:
-    """Build a sampler by name (greedy, beam, temperature, top_k, top_p).
+    """Build a sampler by name (greedy, beam, mmi, temperature, top_k, top_p).
 
     Raises:
         ValueError: If the name is unknown.
@@ -40,6 +43,7 @@ __all__ = [
     "SAMPLERS",
     "BeamSampler",
     "GreedySampler",
+    "MmiSampler",
     "RandomSampler",
     "Sampler",
     "TopKSampler",

@@ -42,6 +42,37 @@ class BeamSampler(Sampler):
         max_length: int,
         end_token: int | None = None,
     ):
+        sequences, scores, lengths, state = self.search(
+            next_fn, start_tokens, state, max_length, end_token
+        )
+        best = ops.argmax(scores / self.length_penalties(lengths), axis=1)
+        output = ops.take_along_axis(
+            sequences, ops.reshape(ops.cast(best, "int32"), (-1, 1, 1)), axis=1
+        )[:, 0, :]
+        return output, state
+
+    def length_penalties(self, lengths):
+        """GNMT length penalty ``((5 + length) / 6) ** length_penalty`` per beam."""
+        return ops.power(
+            (5.0 + ops.cast(ops.maximum(lengths, 1), "float32")) / 6.0,
+            self.length_penalty,
+        )
+
+    def search(
+        self,
+        next_fn: NextFn,
+        start_tokens,
+        state,
+        max_length: int,
+        end_token: int | None = None,
+    ):
+        """Run the beam search and keep every beam.
+
+        Returns:
+            ``sequences (batch, num_beams, max_length)``, their summed
+            log-probabilities ``(batch, num_beams)``, their lengths (end token
+            included) and the final state.
+        """
         k = self.num_beams
         start_tokens = ops.cast(start_tokens, "int32")
         batch = ops.shape(start_tokens)[0]
@@ -112,15 +143,7 @@ class BeamSampler(Sampler):
         _, _, state, scores, sequences, _, lengths = ops.while_loop(
             cond, body, loop_vars
         )
-        penalty = ops.power(
-            (5.0 + ops.cast(ops.maximum(lengths, 1), "float32")) / 6.0,
-            self.length_penalty,
-        )
-        best = ops.argmax(scores / penalty, axis=1)
-        output = ops.take_along_axis(
-            sequences, ops.reshape(ops.cast(best, "int32"), (-1, 1, 1)), axis=1
-        )[:, 0, :]
-        return output, state
+        return sequences, scores, lengths, state
 
     def get_config(self) -> dict:
         return {

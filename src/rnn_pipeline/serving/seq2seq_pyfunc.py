@@ -113,6 +113,13 @@ def check_limits(messages: list[str], limits: RequestLimits) -> None:
             )
 
 
+def language_model(saved: dict | None):
+    """The reply language model of the ``mmi`` sampler, when the config has one."""
+    from rnn_pipeline.text.ngram import NgramLanguageModel
+
+    return None if saved is None else NgramLanguageModel.from_dict(saved)
+
+
 class Seq2SeqPyfunc(PythonModel):
     """Loads the artifacts once, then answers batches of messages."""
 
@@ -140,6 +147,7 @@ class Seq2SeqPyfunc(PythonModel):
             config["max_reply_length"],
             config["sampler"],
             config["sampler_options"],
+            language_model=language_model(config.get("language_model")),
         )
 
     def predict(self, context, model_input, params=None) -> pd.DataFrame:

@@ -33,6 +33,9 @@ _FULLWIDTH = str.maketrans(
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_PUNCT = "，。！？：；、“”‘’（）《》〈〉【】…—～·「」『』"
 _CHINESE_ONLY = re.compile(f"[{_CJK}{_CJK_PUNCT}]+")
+# Subtitles write names and numbers in Latin script: "我是Jack", "坐标3".
+_LATIN_WORDS = "A-Za-z0-9 '\"%.\\-"
+_CHINESE_AND_LATIN = re.compile(f"[{_CJK}{_CJK_PUNCT}{_LATIN_WORDS}]+")
 _SPACES = re.compile(r"\s+")
 _SPACE_BETWEEN_CJK = re.compile(f"(?<=[{_CJK}]) (?=[{_CJK}])")
 _ELLIPSIS = re.compile(r"\.{2,}|。{2,}")
@@ -51,6 +54,9 @@ class CleaningRules:
             ``，``.
         chinese_only: Keep only utterances made of CJK characters and Chinese
             punctuation.
+        latin_words: With ``chinese_only``, also keep utterances with ASCII
+            letters, digits, spaces and quotes (the names and numbers of
+            subtitles, a third of a TV corpus); other scripts are still dropped.
         min_chars: Shortest utterance kept, in characters.
         max_source_len: Longest source kept (the largest bucket's source size).
         max_target_len: Longest target kept, counting the EOS the target gets.
@@ -61,6 +67,7 @@ class CleaningRules:
     fullwidth_punctuation: bool = True
     space_to_comma: bool = True
     chinese_only: bool = True
+    latin_words: bool = False
     min_chars: int = 2
     max_source_len: int = 80
     max_target_len: int = 100
@@ -87,9 +94,11 @@ def normalize_utterance(text: str, rules: CleaningRules) -> str:
     return _SPACE_AROUND_CJK_PUNCT.sub(r"\1", text)
 
 
-def is_chinese_only(text: str) -> bool:
-    """True when every character is a CJK character or Chinese punctuation."""
-    return _CHINESE_ONLY.fullmatch(text) is not None
+def is_chinese_only(text: str, latin_words: bool = False) -> bool:
+    """True when every character is a CJK character or Chinese punctuation (or,
+    with ``latin_words``, an ASCII letter, digit, space or quote)."""
+    pattern = _CHINESE_AND_LATIN if latin_words else _CHINESE_ONLY
+    return pattern.fullmatch(text) is not None
 
 
 def make_pairs(conversations: list[list[str]], pairing: str) -> pd.DataFrame:
@@ -175,7 +184,8 @@ def clean_pairs(
         if len(source) < rules.min_chars or len(target) < rules.min_chars:
             dropped["too_short"] += 1
         elif rules.chinese_only and not (
-            is_chinese_only(source) and is_chinese_only(target)
+            is_chinese_only(source, rules.latin_words)
+            and is_chinese_only(target, rules.latin_words)
         ):
             dropped["not_chinese"] += 1
         elif (

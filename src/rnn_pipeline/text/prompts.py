@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from rnn_pipeline.text.cleaning import (
@@ -28,6 +29,18 @@ class PreparedPrompt:
     message: str | None = None
 
 
+def _has_known_content(text: str, vocabulary: Vocabulary) -> bool:
+    """Whether a letter, digit or ideograph of ``text`` is in the vocabulary.
+
+    Spaces and punctuation alone give a model nothing to read: "你好 世界" with
+    only the space known is as unreadable as text with nothing known.
+    """
+    return any(
+        char in vocabulary and unicodedata.category(char)[0] not in "PZSC"
+        for char in set(text)
+    )
+
+
 def prepare_prompt(
     text: str, vocabulary: Vocabulary, rules: CleaningRules, max_length: int
 ) -> PreparedPrompt:
@@ -45,15 +58,16 @@ def prepare_prompt(
             f"That message has {len(text)} characters; the model reads at most "
             f"{max_length}. Please shorten it.",
         )
-    if rules.chinese_only and not is_chinese_only(text):
+    if rules.chinese_only and not is_chinese_only(text, rules.latin_words):
+        allowed = " (and Latin names or numbers)" if rules.latin_words else ""
         return PreparedPrompt(
             text,
             None,
             "This model was trained on Chinese only: please write in Chinese "
-            "characters and Chinese punctuation.",
+            f"characters and Chinese punctuation{allowed}.",
         )
     unknown = vocabulary.unknown(text)
-    if len(unknown) == len(set(text)):
+    if not _has_known_content(text, vocabulary):
         return PreparedPrompt(
             text, None, "None of these characters was seen in training; try others."
         )

@@ -1,4 +1,9 @@
-"""The fit loop: compile, checkpoint every epoch, resume after an interruption."""
+"""The fit loop: compile, checkpoint every epoch, resume after an interruption.
+
+Training may also stop when a wall-clock budget is spent (``time_budget_minutes``),
+even in the middle of an epoch; a line in the log every ``progress_seconds`` shows
+how far a long epoch has come.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +12,22 @@ import json
 import logging
 import os
 import shutil
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import keras
 
+from rnn_pipeline.training.budget import TrainingClock
 from rnn_pipeline.training.checkpoints import AtomicBackupAndRestore
-from rnn_pipeline.training.metrics import MaskedTokenAccuracy, masked_loss
+from rnn_pipeline.training.metrics import (
+    MaskedTokenAccuracy,
+    MaskedTokenLoss,
+    masked_loss,
+)
+from rnn_pipeline.training.schedules import LinearDecay
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +47,14 @@ class FitOptions:
         lr_patience: Epochs without improvement before a decay.
         min_learning_rate: Lower bound of the decays.
         verbose: Keras progress output: ``auto``, 0, 1 (bar) or 2 (line per epoch).
+        time_budget_minutes: Training stops after the batch during which this much
+            wall-clock time (from the start of ``fit``) was spent; None: no budget.
+        progress_seconds: A progress line (step, running loss, ETA) is logged this
+            often inside an epoch; None: never.
+        lr_schedule: ``plateau`` (decay on a validation plateau) or ``linear``
+            (warm-up, then linear decay to ``min_learning_rate`` over the time
+            budget, or over the epochs when there is none).
+        warmup_steps: Warm-up steps of the ``linear`` schedule.
     """
 
     epochs: int = 10
@@ -44,6 +64,10 @@ class FitOptions:
     lr_patience: int = 1
     min_learning_rate: float = 1e-5
     verbose: str | int = "auto"
+    time_budget_minutes: float | None = None
+    progress_seconds: float | None = 60.0
+    lr_schedule: str = "plateau"
+    warmup_steps: int = 0
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> FitOptions:
@@ -54,22 +78,59 @@ class FitOptions:
 
 
 def compile_model(model: keras.Model, options: FitOptions) -> None:
-    """Compile with Adam, global-norm clipping, the masked loss and token accuracy."""
+    """Compile with Adam, global-norm clipping, the masked loss, token accuracy and
+    the token-weighted loss (``token_loss``, comparable with the test loss)."""
     model.compile(
         optimizer=keras.optimizers.Adam(
             learning_rate=options.learning_rate, global_clipnorm=options.clipnorm
         ),
         loss=masked_loss(),
-        metrics=[MaskedTokenAccuracy()],
+        metrics=[MaskedTokenAccuracy(), MaskedTokenLoss()],
     )
 
 
-class _HistoryLog(keras.callbacks.Callback):
-    """Keeps the per-epoch history next to the backup so a resumed run has it all."""
+class _ClockCallback(keras.callbacks.Callback):
+    """Drives a ``TrainingClock`` from Keras: progress lines, and a stop after the
+    batch (or the epoch) in which the time budget ran out."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, clock: TrainingClock) -> None:
+        super().__init__()
+        self.clock = clock
+
+    def on_train_begin(self, logs=None) -> None:
+        self.clock.start()
+
+    def on_epoch_begin(self, epoch: int, logs=None) -> None:
+        self.clock.begin_epoch(epoch, self.params.get("steps"))
+
+    def on_train_batch_end(self, batch: int, logs=None) -> None:
+        loss = (logs or {}).get("loss")
+        if self.clock.after_step(None if loss is None else float(loss)):
+            self.model.stop_training = True
+
+    def on_epoch_end(self, epoch: int, logs=None) -> None:
+        # The budget may run out during validation: no new epoch is started then.
+        if self.clock.check_budget():
+            self.model.stop_training = True
+
+
+def learning_rate(model: keras.Model) -> float:
+    """The optimizer's current learning rate."""
+    return float(keras.ops.convert_to_numpy(model.optimizer.learning_rate))
+
+
+class _HistoryLog(keras.callbacks.Callback):
+    """Keeps the per-epoch history next to the backup so a resumed run has it all.
+
+    Besides Keras's logs, each epoch records the ``learning_rate`` it trained with,
+    ``epochs_done`` (fractional when the time budget stopped it mid-epoch) and
+    ``stopped_early`` (1.0 on the epoch the time budget ended, else 0.0).
+    """
+
+    def __init__(self, directory: Path, clock: TrainingClock) -> None:
         super().__init__()
         self.path = directory / HISTORY_FILE
+        self.clock = clock
         self.history: dict[str, list[float]] = {}
 
     def on_train_begin(self, logs=None) -> None:
@@ -81,11 +142,53 @@ class _HistoryLog(keras.callbacks.Callback):
             logger.info("Resuming training after epoch %d from %s", resumed, self.path)
 
     def on_epoch_end(self, epoch: int, logs=None) -> None:
-        for key, value in (logs or {}).items():
+        # Before ReduceLROnPlateau (later in the list): the rate this epoch used.
+        values = {
+            **(logs or {}),
+            "learning_rate": learning_rate(self.model),
+            "epochs_done": self.clock.epochs_done(),
+            "stopped_early": float(self.clock.stopped),
+        }
+        for key, value in values.items():
             self.history.setdefault(key, []).append(float(value))
         tmp = self.path.with_suffix(".tmp")
         tmp.write_text(json.dumps(self.history), encoding="utf-8")
         os.replace(tmp, self.path)
+
+
+class _PlateauDecay(keras.callbacks.ReduceLROnPlateau):
+    """``ReduceLROnPlateau`` on the first of ``monitors`` (losses) the epoch logs
+    hold: the token-weighted validation loss where the model computes it."""
+
+    def __init__(self, monitors: tuple[str, ...], **kwargs) -> None:
+        super().__init__(monitor=monitors[0], mode="min", **kwargs)
+        self.monitors = monitors
+
+    def on_epoch_end(self, epoch: int, logs=None) -> None:
+        logs = logs or {}
+        self.monitor = next((m for m in self.monitors if m in logs), self.monitor)
+        super().on_epoch_end(epoch, logs)
+
+
+def _learning_rate_rule(
+    options: FitOptions, monitors: tuple[str, ...]
+) -> keras.callbacks.Callback:
+    if options.lr_schedule == "linear":
+        budget = options.time_budget_minutes
+        return LinearDecay(
+            options.learning_rate,
+            options.min_learning_rate,
+            options.warmup_steps,
+            options.epochs,
+            None if budget is None else 60.0 * budget,
+        )
+    return _PlateauDecay(
+        (*monitors, "token_loss", "loss"),
+        factor=options.lr_decay_factor,
+        patience=options.lr_patience,
+        min_lr=options.min_learning_rate,
+        verbose=1,
+    )
 
 
 def fit_with_resume(
@@ -95,30 +198,43 @@ def fit_with_resume(
     options: FitOptions,
     checkpoint_dir: str | Path,
     extra_callbacks: list[keras.callbacks.Callback] | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> dict[str, list[float]]:
     """Train ``model``, checkpointing each epoch into ``checkpoint_dir``.
 
     If ``checkpoint_dir`` holds the backup of an interrupted run, training resumes
     after its last completed epoch with the same weights, optimizer state and epoch
-    counter. The backup is removed once training completes.
+    counter. The backup is removed once training ends: when all epochs are done,
+    and also when ``options.time_budget_minutes`` stopped it (the run is finished,
+    its model is the result; the next run starts afresh instead of resuming). A run
+    stopped by the budget mid-epoch still validates and records that partial epoch.
+
+    Args:
+        model: A compiled model.
+        train: Training data (``tf.data`` or anything ``fit`` takes).
+        validation: Validation data for the learning-rate decay, or None.
+        options: Epochs, decay, budget and progress settings.
+        checkpoint_dir: Folder of this run's backup and history.
+        extra_callbacks: More Keras callbacks, run after the project's.
+        clock: Seconds from an arbitrary origin, for the budget and progress lines.
 
     Returns:
-        Per-epoch history (``loss``, ``val_loss``, ...) of the whole training, resumed
-        epochs included.
+        Per-epoch history (``loss``, ``val_loss``, ``val_token_loss`` where the
+        model computes it, ``learning_rate``, ``epochs_done``, ``stopped_early``) of
+        the whole training, resumed epochs included.
     """
     checkpoint_dir = Path(checkpoint_dir)
     checkpoint_dir.mkdir(parents=True, exist_ok=True)
-    history_log = _HistoryLog(checkpoint_dir)
+    training_clock = TrainingClock(
+        options.time_budget_minutes, options.progress_seconds, options.epochs, clock
+    )
+    history_log = _HistoryLog(checkpoint_dir, training_clock)
+    monitors = ("val_token_loss", "val_loss") if validation is not None else ()
     callbacks = [
         AtomicBackupAndRestore(str(checkpoint_dir / "backup")),
+        _ClockCallback(training_clock),
         history_log,
-        keras.callbacks.ReduceLROnPlateau(
-            monitor="val_loss" if validation is not None else "loss",
-            factor=options.lr_decay_factor,
-            patience=options.lr_patience,
-            min_lr=options.min_learning_rate,
-            verbose=1,
-        ),
+        _learning_rate_rule(options, monitors),
         *(extra_callbacks or []),
     ]
     model.fit(

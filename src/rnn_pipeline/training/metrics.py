@@ -99,6 +99,37 @@ class MaskedTokenAccuracy(keras.metrics.Metric):
 
 
 @keras.saving.register_keras_serializable(package="rnn_pipeline")
+class MaskedTokenLoss(keras.metrics.Metric):
+    """Cross-entropy per non-PAD target token over all batches seen.
+
+    Sums the loss and counts tokens across batches, as the test evaluation does
+    (``evaluation.evaluate_by_bucket``), so ``val_token_loss`` and the test loss
+    are the same measure. Keras's own ``val_loss`` is a mean of batch means, where a
+    batch of short pairs weighs as much as a batch of long ones.
+    """
+
+    def __init__(self, name: str = "token_loss", **kwargs) -> None:
+        super().__init__(name=name, **kwargs)
+        self.total = self.add_variable(shape=(), initializer="zeros", name="total")
+        self.tokens = self.add_variable(shape=(), initializer="zeros", name="tokens")
+
+    def update_state(self, y_true, y_pred, sample_weight=None) -> None:
+        # Summed in float32 whatever precision the layers compute in.
+        total, _, tokens = masked_token_sums(
+            ops.cast(y_true, "int32"), ops.cast(y_pred, "float32")
+        )
+        self.total.assign_add(total)
+        self.tokens.assign_add(tokens)
+
+    def result(self):
+        return self.total / ops.maximum(self.tokens, 1.0)
+
+    def reset_state(self) -> None:
+        self.total.assign(0.0)
+        self.tokens.assign(0.0)
+
+
+@keras.saving.register_keras_serializable(package="rnn_pipeline")
 class MaskedTokenCrossentropy(keras.losses.Loss):
     """Token cross-entropy from logits, averaged over the non-PAD positions.
 

@@ -21,6 +21,8 @@ import json
 import logging
 import os
 import shutil
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import keras
@@ -28,6 +30,7 @@ import numpy as np
 import tensorflow as tf
 
 from rnn_pipeline.training.batching import ShardedData
+from rnn_pipeline.training.budget import TrainingClock
 from rnn_pipeline.training.distribute import is_chief, worker_index
 from rnn_pipeline.training.fit import FitOptions
 from rnn_pipeline.training.metrics import masked_token_sums
@@ -115,6 +118,7 @@ def fit_multi_worker(
     options: FitOptions,
     checkpoint_dir: str | Path,
     strategy: tf.distribute.Strategy,
+    clock: Callable[[], float] = time.monotonic,
 ) -> dict[str, list[float]]:
     """Train ``model`` (built and compiled under ``strategy``) on every worker.
 
@@ -129,10 +133,13 @@ def fit_multi_worker(
         checkpoint_dir: The chief keeps its latest epoch here and every worker
             resumes from it, so across machines it must be shared storage.
         strategy: The ``multi_worker`` strategy (a single-process strategy works too).
+        clock: Seconds from an arbitrary origin, for the time budget and progress.
 
     Returns:
-        Per-epoch ``loss``, ``token_accuracy``, ``val_loss``, ``val_token_accuracy``
-        and ``learning_rate``, resumed epochs included.
+        Per-epoch ``loss``, ``token_accuracy``, ``val_loss``, ``val_token_accuracy``,
+        ``learning_rate``, ``epochs_done`` and ``stopped_early`` (as
+        ``fit_with_resume``; ``token_loss``/``val_token_loss`` repeat the losses,
+        which are token-weighted here), resumed epochs included.
     """
     replicas = strategy.num_replicas_in_sync
     local = _local_replicas(strategy)
@@ -187,6 +194,21 @@ def fit_multi_worker(
     train_step = summed(replica_train_step)
     test_step = summed(lambda batch: _token_sums(model, batch, training=False))
 
+    @tf.function
+    def any_worker(flag):
+        # Workers stop at the same step only if they agree: one stopping alone
+        # would leave the others waiting in their next collective.
+        flags = strategy.run(lambda value: value, args=(flag,))
+        return strategy.reduce("SUM", flags, axis=None)  # > 0: any worker
+
+    def budget_spent() -> bool:
+        if options.time_budget_minutes is None:
+            return False
+        spent = training_clock.check_budget()
+        # Every worker calls this as often as the others (each step, each epoch end).
+        training_clock.stopped = bool(any_worker(tf.constant(float(spent))) > 0)
+        return training_clock.stopped
+
     with strategy.scope():
         model.optimizer.build(model.trainable_variables)
     history: dict[str, list[float]] = {}
@@ -217,25 +239,41 @@ def fit_multi_worker(
         batch_size,
     )
 
-    def epoch_sums(step_fn, iterator, count: int) -> tuple[float, float]:
+    def epoch_sums(step_fn, iterator, count: int, train: bool = False):
         totals = np.zeros(3)
         for _ in range(count):
             totals += [float(value) for value in step_fn(iterator)]
+            if train:
+                training_clock.after_step(totals[0] / max(totals[2], 1.0))
+                if budget_spent():
+                    break
         loss_sum, hits, tokens = totals
         return loss_sum / max(tokens, 1.0), hits / max(tokens, 1.0)
 
+    training_clock = TrainingClock(
+        options.time_budget_minutes, options.progress_seconds, options.epochs, clock
+    )
+    training_clock.start()
     for epoch in range(start, options.epochs):
+        training_clock.begin_epoch(epoch, steps)
         logs = dict(
             zip(
                 ("loss", "token_accuracy"),
-                epoch_sums(train_step, train_iterator, steps),
+                epoch_sums(train_step, train_iterator, steps, train=True),
                 strict=True,
             )
         )
         if validation_data is not None:
             val = epoch_sums(test_step, iter(validation_data), validation_steps)
             logs.update(val_loss=val[0], val_token_accuracy=val[1])
-        logs["learning_rate"] = _learning_rate(model.optimizer)
+        stop = budget_spent()
+        logs.update(
+            token_loss=logs["loss"],
+            **({"val_token_loss": logs["val_loss"]} if "val_loss" in logs else {}),
+            learning_rate=_learning_rate(model.optimizer),
+            epochs_done=training_clock.epochs_done(),
+            stopped_early=float(stop),
+        )
         plateau.update(model.optimizer, logs.get("val_loss", logs["loss"]))
         for key, value in logs.items():
             history.setdefault(key, []).append(float(value))
@@ -260,5 +298,7 @@ def fit_multi_worker(
                 "wait": plateau.wait,
             },
         )
+        if stop:
+            break
     shutil.rmtree(own_dir, ignore_errors=True)
     return history

@@ -102,3 +102,32 @@ def test_train_evaluate_and_sample_on_a_tiny_text(tmp_path):
     assert len(first["text"]) == 8 and first["unknown"] == []
     assert second["unknown"] == ["z"]
     assert np.isfinite(evaluation["perplexity"])
+
+
+def test_a_spent_time_budget_stops_training_and_the_model_still_evaluates(tmp_path):
+    vocabulary = nodes.build_char_vocabulary("abcdefgh", {})
+    ids = nodes.encode_text("abcdefgh" * 40, vocabulary)
+    train_ds, val_ds, report = nodes.make_windows(
+        ids, ids.iloc[:80], {"sequence_length": 8, "batch_size": 8}
+    )  # 4 training steps per epoch
+    # A budget of 60 microseconds is spent by the first step, whatever the machine.
+    model, history = nodes.train_char_rnn(
+        train_ds,
+        val_ds,
+        report,
+        vocabulary,
+        {"units": 8, "embedding_dim": 4, "num_layers": 1},
+        {
+            "epochs": 3,
+            "verbose": 0,
+            "checkpoint_dir": str(tmp_path),
+            "time_budget_minutes": 1e-6,
+        },
+    )
+    assert history["epochs_done"] == [0.25] and history["stopped_early"] == [1.0]
+    assert len(history["val_loss"]) == 1 and "learning_rate" in history
+    metrics = nodes.track_training(history)
+    assert metrics["stopped_early"] == [{"value": 1.0, "step": 0}]
+    _, evaluation = nodes.evaluate_char_rnn(model, val_ds)
+    assert np.isfinite(evaluation["loss_nats_per_char"])
+    assert not any(tmp_path.iterdir())  # no backup for the next run to resume

@@ -71,3 +71,28 @@ def test_whole_pipeline_in_memory(tmp_path):
     assert replies[0]["reply"] is not None
     assert replies[1]["reply"] is None and "Chinese" in replies[1]["message"]
     assert replies[2]["reply"] is None
+    # The count baselines are scored on the same test replies as the model.
+    baselines = catalog.load("chatbot.baseline_report")
+    assert baselines["all"]["model"] == metrics["test_perplexity_all"]["value"]
+    assert baselines["all"]["trigram"] < baselines["all"]["unigram"]
+    ratio = catalog.load("chatbot.baseline_metrics")["perplexity_ratio_trigram"]
+    assert ratio["value"] == pytest.approx(
+        baselines["all"]["model"] / baselines["all"]["trigram"]
+    )
+    scores = catalog.load("chatbot.test_scores_metrics")
+    assert 0 < scores["test_top_reply_share"]["value"] <= 1
+    assert 0 < scores["test_reference_distinct_2"]["value"] <= 1
+
+
+@pytest.mark.slow
+def test_mmi_decoding_runs_from_yaml_options(tmp_path):
+    catalog = catalog_for(conv_corpus(), tmp_path)
+    catalog["params:chatbot.evaluation_options"] = {
+        **TINY_PARAMS["evaluation_options"],
+        "sampler": "mmi",
+        "sampler_options": {"num_beams": 3, "mmi_weight": 0.3},
+    }
+    SequentialRunner().run(create_pipeline(), catalog)
+    outputs = catalog.load("chatbot.test_outputs")
+    assert len(outputs) and outputs["output"].map(len).max() <= 5
+    assert catalog.load("chatbot.replies")["sampler"] == "mmi"

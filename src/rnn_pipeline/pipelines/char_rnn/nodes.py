@@ -26,6 +26,7 @@ from rnn_pipeline.pipelines.char_rnn.options import (
     WindowOptions,
     parse,
 )
+from rnn_pipeline.pipelines.fit_options import NOT_IN_RUN_KEY
 from rnn_pipeline.pipelines.tracking import history_metrics, scalar_metrics
 from rnn_pipeline.plotting import plot_history
 from rnn_pipeline.text import specials
@@ -164,7 +165,7 @@ def train_char_rnn(
         vocabulary,
         windows_report,
         model_opts.model_dump(),
-        options.model_dump(exclude={"epochs", "verbose"}),
+        options.model_dump(exclude=NOT_IN_RUN_KEY),
     )
     history = fit_with_resume(
         model,
@@ -179,10 +180,11 @@ def train_char_rnn(
 def track_training(train_history: dict) -> dict:
     """Per-epoch losses, and the validation perplexity, as MLflow metric histories."""
     metrics = history_metrics(train_history)
-    if "val_loss" in train_history:
+    key = next((k for k in ("val_token_loss", "val_loss") if k in train_history), None)
+    if key is not None:
         metrics["val_perplexity"] = [
             {"value": math.exp(loss), "step": i}
-            for i, loss in enumerate(train_history["val_loss"])
+            for i, loss in enumerate(train_history[key])
         ]
     return metrics
 
@@ -203,7 +205,9 @@ def evaluate_char_rnn(
     if not model.compiled:
         compile_model(model, FitOptions())
     results = model.evaluate(validation_windows, verbose=0, return_dict=True)
-    loss = float(results["loss"])
+    # Per character over the whole text, where the model computes it (not a mean of
+    # batch means, which overweighs a short last batch).
+    loss = float(results.get("token_loss", results["loss"]))
     report = {
         "loss_nats_per_char": loss,
         "perplexity": math.exp(loss),

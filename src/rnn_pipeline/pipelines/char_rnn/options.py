@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
 from rnn_pipeline.pipelines.fit_options import Epochs, FitParameters, Patience
-from rnn_pipeline.pipelines.options import Options, parse
+from rnn_pipeline.pipelines.options import Groups, Options, parse
+from rnn_pipeline.pipelines.sampler_options import SamplerChoice
 
 
 class CleaningOptions(Options):
@@ -49,14 +50,28 @@ class TrainingOptions(FitParameters):
     checkpoint_dir: str = "data/06_models/checkpoints/char_rnn"
 
 
-class SamplingOptions(Options):
+class SamplingOptions(SamplerChoice):
+    # Beam search needs a model that scores whole prefixes: not a char-RNN's.
+    samplers: ClassVar[tuple[str, ...]] = ("greedy", "temperature", "top_k", "top_p")
+
+    sampler: str = "top_k"
+    sampler_options: dict[str, Any] = Field(default_factory=lambda: {"k": 5})
     start_strings: list[str] = Field(default_factory=lambda: ["\n"], min_length=1)
     length: int = Field(200, ge=1)
-    sampler: Literal["greedy", "temperature", "top_k", "top_p"] = "top_k"
-    sampler_options: dict[str, Any] = Field(default_factory=lambda: {"k": 5})
 
+
+GROUPS: Groups = {
+    "cleaning_options": CleaningOptions,
+    "split_options": SplitOptions,
+    "vocab_options": VocabOptions,
+    "window_options": WindowOptions,
+    "model_options": ModelOptions,
+    "training_options": TrainingOptions,
+    "sampling_options": SamplingOptions,
+}
 
 __all__ = [
+    "GROUPS",
     "CleaningOptions",
     "ModelOptions",
     "SamplingOptions",

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import logging
-from typing import Literal
 
 import pandas as pd
 
-from rnn_pipeline.pipelines.options import Options, parse
+from rnn_pipeline.pipelines.chatbot.options import PairingOptions
+from rnn_pipeline.pipelines.options import parse
 from rnn_pipeline.pipelines.seq2seq.nodes import cleaning_rules
 from rnn_pipeline.text.cleaning import clean_pairs, pair_turns
 from rnn_pipeline.text.conv import parse_conv
@@ -38,13 +38,6 @@ def parse_conversations(raw_corpus: dict) -> tuple[pd.DataFrame, dict]:
     frame["text"] = frame["text"].astype("string")
     frame.attrs["source"] = raw_corpus["source"]  # kept by parquet, for later errors
     return frame, {"source": raw_corpus["source"], **report.as_dict()}
-
-
-class PairingOptions(Options):
-    """How turns become pairs: ``consecutive`` (every turn answers the previous one)
-    or ``two_turn`` (conversations of exactly two turns only)."""
-
-    pairing: Literal["consecutive", "two_turn"] = "consecutive"
 
 
 def pair_conversations(

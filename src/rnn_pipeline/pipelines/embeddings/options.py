@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from rnn_pipeline.pipelines.fit_options import TrainingOptions
-from rnn_pipeline.pipelines.options import Options, parse
+from rnn_pipeline.pipelines.options import Groups, Options, parse
 
 
 class VocabOptions(Options):
@@ -36,7 +36,16 @@ class EvaluationOptions(Options):
     seed: int = 42
 
 
+GROUPS: Groups = {
+    "vocab_options": VocabOptions,
+    "pair_options": PairOptions,
+    "model_options": ModelOptions,
+    "training_options": SkipGramTrainingOptions,
+    "evaluation_options": EvaluationOptions,
+}
+
 __all__ = [
+    "GROUPS",
     "EvaluationOptions",
     "ModelOptions",
     "PairOptions",

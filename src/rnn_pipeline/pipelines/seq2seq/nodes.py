@@ -16,6 +16,7 @@ from rnn_pipeline.backend import describe_devices
 from rnn_pipeline.chat import Responder
 from rnn_pipeline.models import Seq2Seq
 from rnn_pipeline.models.seq2seq_generator import Seq2SeqGenerator
+from rnn_pipeline.pipelines.fit_options import NOT_IN_RUN_KEY
 from rnn_pipeline.pipelines.seq2seq.options import (
     BucketOptions,
     CleaningOptions,
@@ -31,6 +32,7 @@ from rnn_pipeline.plotting import plot_attention, plot_bars, plot_history
 from rnn_pipeline.text.buckets import assign_buckets, bucket_name
 from rnn_pipeline.text.cleaning import CleaningRules
 from rnn_pipeline.text.errors import CorpusError
+from rnn_pipeline.text.ngram import NgramLanguageModel
 from rnn_pipeline.text.specials import EOS
 from rnn_pipeline.text.split import split_frame
 from rnn_pipeline.text.vocab import PairVocabulary, build_vocab
@@ -48,7 +50,7 @@ from rnn_pipeline.training.fit import (
     fit_with_resume,
 )
 from rnn_pipeline.training.precision import dtype_policy, float32_copy
-from rnn_pipeline.training.scoring import score_outputs
+from rnn_pipeline.training.scoring import diversity, score_outputs
 
 logger = logging.getLogger(__name__)
 
@@ -173,7 +175,7 @@ def train_seq2seq(
     run_key = fingerprint(
         vocabulary,
         model_opts.model_dump(),
-        options.model_dump(exclude={"epochs", "verbose", "distribute"}),
+        options.model_dump(exclude=NOT_IN_RUN_KEY | {"distribute"}),
         *arrays["train"],
     )
     checkpoint_dir = Path(options.checkpoint_dir) / run_key
@@ -265,8 +267,13 @@ def decode_test_set(
     test_buckets: pd.DataFrame,
     vocabulary: dict,
     evaluation_options: dict,
+    reply_language_model: dict | None = None,
 ) -> pd.DataFrame:
     """Decode every test source with the configured sampler, in batches.
+
+    Args:
+        reply_language_model: The saved reply language model; the ``mmi`` sampler
+            reranks its beams with it.
 
     Returns:
         One row per test pair: ``source``, ``reference`` and ``output`` texts.
@@ -275,7 +282,7 @@ def decode_test_set(
     vocab = PairVocabulary.from_dict(vocabulary)
     generator = Seq2SeqGenerator(
         model,
-        samplers.get(options.sampler, **options.sampler_options),
+        make_sampler(options, reply_language_model),
         options.max_reply_length,
     )
     sources = list(test_buckets["source_ids"])
@@ -299,7 +306,9 @@ def decode_test_set(
 def score_test_outputs(
     test_outputs: pd.DataFrame, evaluation_options: dict
 ) -> tuple[dict, dict]:
-    """BLEU, chrF, exact match and character accuracy of the decoded test split.
+    """BLEU, chrF, exact match, character accuracy and the diversity of the decoded
+    test split (share of the most common reply, distinct-1/2), with the diversity of
+    the human references beside it.
 
     Returns:
         MLflow metrics (``test_bleu``, ...) and a report with a few examples.
@@ -310,6 +319,13 @@ def score_test_outputs(
         test_outputs["reference"].tolist(),
         options.bleu_tokenize,
     )
+    scores.update(diversity(test_outputs["output"].tolist()))
+    scores.update(
+        {
+            f"reference_{key}": value
+            for key, value in diversity(test_outputs["reference"].tolist()).items()
+        }
+    )
     logger.info("Decoded test split (%s): %s", options.sampler, scores)
     report = {
         "sampler": options.sampler,
@@ -318,6 +334,95 @@ def score_test_outputs(
         "examples": test_outputs.head(10).to_dict(orient="records"),
     }
     return scalar_metrics({f"test_{k}": v for k, v in scores.items()}), report
+
+
+def fit_reply_language_model(
+    train_buckets: pd.DataFrame, vocabulary: dict, evaluation_options: dict
+) -> dict:
+    """A Kneser-Ney n-gram model of the training replies (``language_model_order``),
+    saved as counts: the ``mmi`` sampler's ``p(T)`` and the strongest count
+    baseline of the evaluation."""
+    options = parse(EvaluationOptions, evaluation_options)
+    vocab = PairVocabulary.from_dict(vocabulary)
+    model = NgramLanguageModel(options.language_model_order, len(vocab.target))
+    return model.fit(train_buckets["target_ids"]).to_dict()
+
+
+def load_language_model(saved: dict | None) -> NgramLanguageModel | None:
+    """The reply language model from its saved form (``None`` stays ``None``)."""
+    return None if saved is None else NgramLanguageModel.from_dict(saved)
+
+
+def make_sampler(options: EvaluationOptions, reply_language_model: dict | None):
+    """The configured sampler; ``mmi`` gets the reply language model."""
+    if options.sampler == "mmi":
+        return samplers.get(
+            "mmi",
+            language_model=load_language_model(reply_language_model),
+            **options.sampler_options,
+        )
+    return samplers.get(options.sampler, **options.sampler_options)
+
+
+BASELINE_ORDERS = {"unigram": 1, "bigram": 2, "trigram": 3}
+
+
+def compare_with_baselines(
+    train_buckets: pd.DataFrame,
+    test_buckets: pd.DataFrame,
+    vocabulary: dict,
+    evaluation_report: dict,
+    bucket_options: dict,
+) -> tuple[dict, dict]:
+    """The model's test perplexity beside count models of the replies that never see
+    the prompt: an add-one unigram and Kneser-Ney bigram and trigram fitted on the
+    training replies, scored on the same test replies and vocabulary (EOS counted).
+
+    A ratio ``model / baseline`` below 1 means the model predicts replies better than
+    the count table; a seq2seq model that only learned character frequencies sits
+    near the unigram.
+
+    Returns:
+        MLflow metrics (``baseline_perplexity_<name>``, ``perplexity_ratio_<name>``,
+        per bucket too) and the report.
+    """
+    buckets = parse(BucketOptions, bucket_options)
+    size = len(PairVocabulary.from_dict(vocabulary).target)
+    train_targets = list(train_buckets["target_ids"])
+    models = {
+        name: NgramLanguageModel(order, size).fit(train_targets)
+        for name, order in BASELINE_ORDERS.items()
+    }
+    groups = {"all": test_buckets}
+    for index, bucket in enumerate(buckets.buckets):
+        rows = test_buckets[test_buckets["bucket"] == index]
+        if len(rows):
+            groups[bucket_name(bucket)] = rows
+    report: dict = {}
+    for group, rows in groups.items():
+        model_ppl = evaluation_report["buckets"][group]["perplexity"]
+        entry = {"model": model_ppl}
+        for name, lm in models.items():
+            entry[name] = lm.perplexity(list(rows["target_ids"]))
+            entry[f"ratio_to_{name}"] = model_ppl / entry[name]
+        report[group] = entry
+    overall = report["all"]
+    logger.info(
+        "Test perplexity %.1f; count baselines of the replies: unigram %.1f, "
+        "bigram %.1f, trigram %.1f (model/trigram %.2f)",
+        overall["model"],
+        overall["unigram"],
+        overall["bigram"],
+        overall["trigram"],
+        overall["ratio_to_trigram"],
+    )
+    metrics = {}
+    for group, entry in report.items():
+        suffix = "" if group == "all" else f"_{group}"
+        for name in BASELINE_ORDERS:
+            metrics[f"baseline_perplexity_{name}{suffix}"] = entry[name]
+            metrics[f"perplexity_ratio_{name}{suffix}"] = entry[f"ratio_to_{name}"]
+    return scalar_metrics(metrics), report
 
 
 def plot_attention_maps(
@@ -344,10 +449,12 @@ def plot_attention_maps(
         )
         decoder_tokens = teacher_forcing_inputs(output[None, :length])
         weights = np.asarray(model.attention_weights(pad_ids([source]), decoder_tokens))
-        text = vocab.target.decode(output)
-        examples.append(
-            (vocab.source.decode(source), text + "⏎", weights[0, : len(text) + 1])
-        )
+        # One label per matrix row and column: `<unk>` is one token, EOS is "⏎".
+        source_tokens = [vocab.source.tokens[int(i)] for i in source]
+        output_tokens = [
+            "⏎" if i == EOS else vocab.target.tokens[int(i)] for i in output[:length]
+        ]
+        examples.append((source_tokens, output_tokens, weights[0, :length]))
     return plot_attention(examples, title="attention while decoding (greedy)")
 
 
@@ -357,11 +464,17 @@ def reply_to_prompts(
     evaluation_options: dict,
     cleaning_options: dict,
     bucket_options: dict,
+    reply_language_model: dict | None = None,
 ) -> dict:
     """The model's replies to the fixed list of prompts, as a report."""
     options = parse(EvaluationOptions, evaluation_options)
     settings = responder_settings(evaluation_options, cleaning_options, bucket_options)
-    responder = Responder(model, PairVocabulary.from_dict(vocabulary), **settings)
+    responder = Responder(
+        model,
+        PairVocabulary.from_dict(vocabulary),
+        language_model=load_language_model(reply_language_model),
+        **settings,
+    )
     replies = responder.reply(options.prompts)
     for reply in replies:
         logger.info(
@@ -382,13 +495,20 @@ def package_for_serving(
     evaluation_options: dict,
     cleaning_options: dict,
     bucket_options: dict,
+    reply_language_model: dict | None = None,
 ) -> dict:
-    """Everything ``mlflow models serve`` needs to answer like ``kedro chat``."""
+    """Everything ``mlflow models serve`` needs to answer like ``kedro chat`` (the
+    reply language model too when the sampler is ``mmi``)."""
     settings = responder_settings(evaluation_options, cleaning_options, bucket_options)
+    mmi = settings["sampler"] == "mmi"
     return {
         "model": model,
         "vocab": vocabulary,
-        "config": {**settings, "rules": dataclasses.asdict(settings["rules"])},
+        "config": {
+            **settings,
+            "rules": dataclasses.asdict(settings["rules"]),
+            "language_model": reply_language_model if mmi else None,
+        },
     }
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import Field, field_validator
 
 from rnn_pipeline.pipelines.fit_options import BatchSize, FitParameters, Verbosity
-from rnn_pipeline.pipelines.options import Options, parse
+from rnn_pipeline.pipelines.options import Groups, Options, parse
+from rnn_pipeline.pipelines.sampler_options import SamplerChoice
 from rnn_pipeline.text.buckets import validate_buckets
 
 
@@ -15,6 +16,7 @@ class CleaningOptions(Options):
     fullwidth_punctuation: bool = True
     space_to_comma: bool = True
     chinese_only: bool = True
+    latin_words: bool = False
     min_chars: int = Field(2, ge=1)
     dedupe: bool = True
 
@@ -52,7 +54,7 @@ class ModelOptions(Options):
     units: int = Field(256, ge=1)
     num_layers: int = Field(3, ge=1)
     cell_type: Literal["lstm", "gru", "simple_rnn"] = "lstm"
-    attention: Literal["bahdanau", "luong"] = "luong"
+    attention: Literal["bahdanau", "luong", "none"] = "luong"
     dropout: float = Field(0.2, ge=0, lt=1)
 
 
@@ -61,21 +63,32 @@ class TrainingOptions(FitParameters):
     validation_fraction: float = Field(0.1, gt=0, lt=1)
     length_pool: int = Field(400, ge=0)
     distribute: Literal["none", "mirrored", "multi_worker"] = "none"
-    precision: Literal["float32", "mixed_float16", "mixed_bfloat16"] = "float32"
+    precision: Literal["float32", "mixed_float16", "mixed_bfloat16", "auto"] = "float32"
     verbose: Verbosity = "auto"
 
 
-class EvaluationOptions(Options):
+class EvaluationOptions(SamplerChoice):
     batch_size: int = Field(128, ge=1)
     max_reply_length: int = Field(30, ge=1)
-    sampler: Literal["greedy", "beam", "temperature", "top_k", "top_p"] = "greedy"
-    sampler_options: dict[str, Any] = {}
+    # Order of the reply language model: the count baseline MMI decoding divides by.
+    language_model_order: int = Field(3, ge=1, le=5)
     prompts: list[str] = []
-    bleu_tokenize: str = "13a"
+    bleu_tokenize: str = "auto"  # zh for Chinese references, 13a otherwise
     attention_examples: int = Field(4, ge=0)
 
 
+GROUPS: Groups = {
+    "cleaning_options": CleaningOptions,
+    "split_options": SplitOptions,
+    "vocab_options": VocabOptions,
+    "bucket_options": BucketOptions,
+    "model_options": ModelOptions,
+    "training_options": TrainingOptions,
+    "evaluation_options": EvaluationOptions,
+}
+
 __all__ = [
+    "GROUPS",
     "BucketOptions",
     "CleaningOptions",
     "EvaluationOptions",

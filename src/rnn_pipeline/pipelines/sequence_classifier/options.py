@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from rnn_pipeline.pipelines.fit_options import TrainingOptions
-from rnn_pipeline.pipelines.options import Options, parse
+from rnn_pipeline.pipelines.options import Groups, Options, parse
 
 
 class SplitOptions(Options):
@@ -26,7 +26,14 @@ class ClassifierTrainingOptions(TrainingOptions):
     validation_fraction: float = Field(0.1, gt=0, lt=1)
 
 
+GROUPS: Groups = {
+    "split_options": SplitOptions,
+    "model_options": ModelOptions,
+    "training_options": ClassifierTrainingOptions,
+}
+
 __all__ = [
+    "GROUPS",
     "ClassifierTrainingOptions",
     "ModelOptions",
     "SplitOptions",

@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from rnn_pipeline.pipelines.fit_options import TrainingOptions
-from rnn_pipeline.pipelines.options import Options, parse
+from rnn_pipeline.pipelines.options import Groups, Options, parse
 
 
 class DataOptions(Options):
@@ -44,7 +44,15 @@ class GenerationOptions(Options):
     series_seed_start: float = 10.0
 
 
+GROUPS: Groups = {
+    "data_options": DataOptions,
+    "model_options": ModelOptions,
+    "training_options": TrainingOptions,
+    "generation_options": GenerationOptions,
+}
+
 __all__ = [
+    "GROUPS",
     "DataOptions",
     "GenerationOptions",
     "ModelOptions",

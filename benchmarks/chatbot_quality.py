@@ -1,0 +1,315 @@
+"""Chatbot quality in a CPU budget: does it chat, and does it beat a count table?
+
+Runs the chatbot pipeline's own nodes (Kedro's SequentialRunner over an in-memory
+catalog, the corpus read by the pipeline's own dataset class) on a real ``.conv``
+corpus, with training stopped by ``training_options.time_budget_minutes``, then writes
+JSON with:
+
+- epochs and steps done, the learning rate and validation loss per epoch;
+- per-character test perplexity, token-weighted over all buckets and per bucket, beside
+  count baselines of the replies on the same split and vocabulary (add-one unigram,
+  Kneser-Ney bigram and trigram; each reply plus EOS) and the model's ratio to each;
+- for each decoding rule (greedy, beam, MMI by default) over the decoded test split:
+  the share of the most common reply, distinct-1 and distinct-2 of the replies and of
+  the human answers to the same prompts, BLEU and chrF, the ten most common replies;
+  and the replies to a fixed list of everyday prompts;
+- wall time per stage, the CPU model and the load average before and after.
+
+    python benchmarks/chatbot_quality.py ../shared/data/chat/lost.conv \\
+        --budget-minutes 30 --out benchmarks/results/chatbot_quality.json
+
+Parameters come from ``conf/base/parameters_chatbot.yml``, then ``--params`` files
+(e.g. ``conf/real_corpus/parameters_chatbot.yml``), then ``--set group.key=value``.
+Not a test: figures depend on the machine; report them with its load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import logging
+import os
+import platform
+import subprocess
+import time
+from collections import Counter
+from pathlib import Path
+
+import yaml
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")  # CPU figures, as the issue asks
+
+ROOT = Path(__file__).resolve().parents[1]
+NAMESPACE = "chatbot"
+EVERYDAY_PROMPTS = [
+    "你好",
+    "你是谁",
+    "你叫什么名字",
+    "你在干什么",
+    "今天天气怎么样",
+    "你饿了吗",
+    "我们走吧",
+    "为什么",
+    "我爱你",
+    "你相信我吗",
+    "发生了什么事",
+    "再见",
+]
+SAMPLERS = {
+    "greedy": {},
+    "beam": {"num_beams": 10, "length_penalty": 1.0},
+    "mmi": {"num_beams": 10, "length_penalty": 1.0, "mmi_weight": 0.5},
+}
+TARGETS = {
+    "perplexity_ratio_to_trigram_max": 0.8,
+    "top_reply_share_max": 0.05,
+    "distinct_2_share_of_human_min": 0.5,
+}
+
+
+def load_parameters(files: list[Path], overrides: list[str]) -> dict:
+    """The chatbot's parameter groups: base YAML, extra files, then ``g.k=v``."""
+    base = yaml.safe_load((ROOT / "conf/base/parameters_chatbot.yml").read_text())
+    params = base[NAMESPACE]
+    for path in files:
+        extra = yaml.safe_load(Path(path).read_text())[NAMESPACE]
+        for group, values in extra.items():
+            params[group] = {**params.get(group, {}), **values}
+    for override in overrides:
+        key, _, value = override.partition("=")
+        group, _, name = key.partition(".")
+        params.setdefault(group, {})[name] = yaml.safe_load(value)
+    return params
+
+
+def machine() -> dict:
+    """CPU model, cores and load: the context every figure needs."""
+    cpu = "unknown"
+    try:
+        lscpu = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+        cpu = next(
+            line.split(":", 1)[1].strip()
+            for line in lscpu.splitlines()
+            if line.startswith("Model name")
+        )
+    except (OSError, StopIteration):
+        pass
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "platform": platform.platform(),
+        "load_average": list(os.getloadavg()),
+    }
+
+
+def distinct(texts: list[str]) -> dict:
+    from rnn_pipeline.training.scoring import diversity
+
+    return diversity(texts)
+
+
+class Benchmark:
+    """The pipeline and an in-memory catalog that keeps every output for reading."""
+
+    def __init__(self, corpus: Path, params: dict, checkpoints: Path) -> None:
+        from kedro.io import DataCatalog, MemoryDataset
+
+        from rnn_pipeline.datasets import ConvCorpusDataset
+        from rnn_pipeline.pipelines.chatbot import create_pipeline
+
+        class KeptDataset(MemoryDataset):
+            """Memory that the runner does not free, so outputs can be read after."""
+
+            def _release(self) -> None:
+                pass
+
+        self.kept = KeptDataset
+        self.pipeline = create_pipeline()
+        datasets = {
+            name: KeptDataset()
+            for name in self.pipeline.datasets()
+            if not name.startswith("params:")
+        }
+        datasets[f"{NAMESPACE}.raw_corpus"] = ConvCorpusDataset(filepath=str(corpus))
+        params = copy.deepcopy(params)
+        params["training_options"]["checkpoint_dir"] = str(checkpoints)
+        for group, values in params.items():
+            datasets[f"params:{NAMESPACE}.{group}"] = KeptDataset(values)
+        self.params = params
+        self.catalog = DataCatalog(datasets=datasets)
+        self.done: set[str] = set()
+        self.test_buckets = None
+        self.seconds: dict[str, float] = {}
+
+    def run_to(self, stage: str, *outputs: str) -> None:
+        """Run the nodes that ``outputs`` need and have not run yet; time them."""
+        from kedro.runner import SequentialRunner
+
+        names = [f"{NAMESPACE}.{o}" for o in outputs]
+        pipeline = self.pipeline.to_outputs(*names)
+        pipeline = pipeline.only_nodes(
+            *(n.name for n in pipeline.nodes if n.name not in self.done)
+        )
+        start = time.perf_counter()
+        SequentialRunner().run(pipeline, self.catalog)
+        self.seconds[stage] = round(time.perf_counter() - start, 1)
+        self.done.update(n.name for n in pipeline.nodes)
+
+    def load(self, name: str):
+        return self.catalog.load(f"{NAMESPACE}.{name}")
+
+    def decode_with(self, name: str, options: dict, limit: int | None) -> dict:
+        """Decode the test split (or its first ``limit`` pairs) and the prompts."""
+        from kedro.runner import SequentialRunner
+
+        evaluation = {
+            **self.params["evaluation_options"],
+            "sampler": name.split(":")[0],
+            "sampler_options": options,
+            "prompts": EVERYDAY_PROMPTS,
+        }
+        self.catalog[f"params:{NAMESPACE}.evaluation_options"] = self.kept(evaluation)
+        if self.test_buckets is None:
+            self.test_buckets = self.load("test_buckets")
+        test = self.test_buckets
+        self.catalog[f"{NAMESPACE}.test_buckets"] = self.kept(
+            test.head(limit) if limit else test
+        )
+        nodes = [
+            f"{NAMESPACE}.decode_test_set_node",
+            f"{NAMESPACE}.score_test_outputs_node",
+            f"{NAMESPACE}.reply_to_prompts_node",
+        ]
+        start = time.perf_counter()
+        SequentialRunner().run(self.pipeline.only_nodes(*nodes), self.catalog)
+        seconds = round(time.perf_counter() - start, 1)
+        outputs = self.load("test_outputs")
+        scores = {
+            key.removeprefix("test_"): round(value["value"], 4)
+            for key, value in self.load("test_scores_metrics").items()
+        }
+        replies = self.load("replies")["replies"]
+        return {
+            "sampler": evaluation["sampler"],
+            "sampler_options": options,
+            "test_pairs_decoded": len(outputs),
+            "seconds": seconds,
+            **scores,
+            "distinct_2_share_of_human": round(
+                scores["distinct_2"] / scores["reference_distinct_2"], 3
+            )
+            if scores["reference_distinct_2"]
+            else None,
+            "most_common_replies": Counter(outputs["output"]).most_common(10),
+            "examples": outputs.head(15)[["source", "reference", "output"]].to_dict(
+                orient="records"
+            ),
+            "everyday_prompts": {
+                r["prompt"]: r["reply"] if r["reply"] is not None else r["message"]
+                for r in replies
+            },
+        }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("corpus", type=Path, help="a .conv file")
+    parser.add_argument("--budget-minutes", type=float, default=30.0)
+    parser.add_argument("--params", type=Path, action="append", default=[])
+    parser.add_argument("--set", dest="overrides", action="append", default=[])
+    parser.add_argument(
+        "--samplers",
+        nargs="+",
+        default=list(SAMPLERS),
+        help="decoding rules to compare (greedy, beam, mmi)",
+    )
+    parser.add_argument(
+        "--decode-limit",
+        type=int,
+        default=None,
+        help="decode only the first N test pairs (default: all)",
+    )
+    parser.add_argument(
+        "--checkpoints", type=Path, default=Path("/tmp/chatbot_quality")
+    )
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    if not args.corpus.is_file():
+        parser.error(f"expected a .conv file, got {args.corpus}")
+
+    started = time.perf_counter()
+    result: dict = {"corpus": str(args.corpus), "machine_before": machine()}
+    params = load_parameters(args.params, args.overrides)
+    params["training_options"]["time_budget_minutes"] = args.budget_minutes
+    result["parameters"] = params
+    import shutil
+
+    shutil.rmtree(args.checkpoints, ignore_errors=True)  # never resume a stale run
+    bench = Benchmark(args.corpus, params, args.checkpoints)
+
+    bench.run_to("prepare", "train_buckets", "test_buckets")
+    result["data"] = {
+        "cleaning": bench.load("cleaning_report"),
+        "buckets": bench.load("bucket_report"),
+    }
+    bench.run_to("train", "model", "train_history")
+    history = bench.load("train_history")
+    result["training"] = {
+        "epochs_done": history.get("epochs_done", [None])[-1],
+        "stopped_by_budget": bool(history.get("stopped_early", [0])[-1]),
+        "history": {k: [round(v, 4) for v in vs] for k, vs in history.items()},
+    }
+    bench.run_to("evaluate", "evaluation_report")
+    bench.run_to("baselines", "baseline_report", "reply_language_model")
+    baselines = bench.load("baseline_report")
+    result["perplexity"] = {
+        group: {k: round(v, 3) for k, v in entry.items()}
+        for group, entry in baselines.items()
+    }
+    decoding = {}
+    for name in args.samplers:
+        decoding[name] = bench.decode_with(name, SAMPLERS[name], args.decode_limit)
+        logging.info(
+            "%s: top reply %.3f, distinct-2 %.3f; 你好 -> %s",
+            name,
+            decoding[name]["top_reply_share"],
+            decoding[name]["distinct_2"],
+            decoding[name]["everyday_prompts"]["你好"],
+        )
+    result["decoding"] = decoding
+    result["seconds_per_stage"] = {
+        **bench.seconds,
+        **{f"decode_{k}": v["seconds"] for k, v in decoding.items()},
+        "total": round(time.perf_counter() - started, 1),
+    }
+    overall = baselines["all"]
+    result["targets"] = {
+        **TARGETS,
+        "perplexity_ratio_to_trigram": round(overall["ratio_to_trigram"], 3),
+        "met": {
+            "perplexity": overall["ratio_to_trigram"]
+            <= TARGETS["perplexity_ratio_to_trigram_max"],
+            **{
+                name: {
+                    "top_reply_share": d["top_reply_share"]
+                    <= TARGETS["top_reply_share_max"],
+                    "distinct_2": (d["distinct_2_share_of_human"] or 0)
+                    >= TARGETS["distinct_2_share_of_human_min"],
+                }
+                for name, d in decoding.items()
+            },
+        },
+    }
+    result["machine_after"] = machine()
+    text = json.dumps(result, ensure_ascii=False, indent=1)
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(text, encoding="utf-8")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()

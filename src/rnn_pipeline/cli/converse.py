@@ -1,0 +1,224 @@
+"""``kedro chat`` and ``kedro translate``: a seq2seq model answering what is typed.
+
+The prompt shows at once: the model loads in a background thread while the first
+line is typed, and the first answer waits for it. Input that cannot be answered
+(empty, for one) is refused before anything is loaded. The loop has line editing
+and history (``readline``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable
+
+import click
+
+from rnn_pipeline.cli.loading import load_trained, quiet_kedro_logs
+
+EXIT_WORDS = {"exit", "quit", ":q"}
+EMPTY_MESSAGE = "Please type a message."
+
+
+def make_responder(namespace: str = "chatbot", env: str | None = None, **overrides):
+    """A ``Responder`` over the latest trained model of ``namespace``."""
+    from rnn_pipeline.chat import Responder
+    from rnn_pipeline.pipelines.seq2seq.nodes import cleaning_rules, load_language_model
+    from rnn_pipeline.pipelines.seq2seq.options import (
+        BucketOptions,
+        EvaluationOptions,
+        parse,
+    )
+    from rnn_pipeline.text.errors import OptionsError
+    from rnn_pipeline.text.vocab import PairVocabulary
+
+    model, vocabulary, params, language_model = load_trained(
+        namespace, env, companion="reply_language_model"
+    )
+    configured = parse(EvaluationOptions, params.get("evaluation_options"))
+    sampler = overrides.get("sampler") or configured.sampler
+    # The configured options belong to the configured sampler only; options from
+    # the command line are checked like the YAML ones.
+    options = overrides.get("sampler_options") or (
+        configured.sampler_options if sampler == configured.sampler else {}
+    )
+    try:
+        evaluation = parse(
+            EvaluationOptions,
+            {
+                **configured.model_dump(),
+                "sampler": sampler,
+                "sampler_options": options,
+            },
+        )
+    except OptionsError as exc:
+        raise click.ClickException(str(exc)) from None
+    buckets = parse(BucketOptions, params.get("bucket_options"))
+    try:
+        return Responder(
+            model,
+            PairVocabulary.from_dict(vocabulary),
+            cleaning_rules(
+                params.get("cleaning_options"), params.get("bucket_options")
+            ),
+            buckets.max_source_len,
+            overrides.get("max_length") or evaluation.max_reply_length,
+            evaluation.sampler,
+            evaluation.sampler_options,
+            language_model=load_language_model(language_model),
+        )
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+class BackgroundResponder:
+    """Builds a responder in a thread; ``get`` waits for it (or re-raises its error)."""
+
+    def __init__(self, build: Callable[[], object]) -> None:
+        self._build = build
+        self._result: object = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            with quiet_kedro_logs():
+                self._result = self._build()
+        except BaseException as exc:  # handed to the main thread by get()
+            self._error = exc
+
+    def get(self):
+        """The responder, once built."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._result
+
+
+def decoding_options(function):
+    """The decoding options shared by ``chat`` and ``translate``."""
+    options = [
+        click.option("--env", "-e", default=None, help="Kedro configuration env."),
+        click.option(
+            "--sampler",
+            type=click.Choice(
+                ["greedy", "beam", "mmi", "temperature", "top_k", "top_p"]
+            ),
+            default=None,
+            help="Decoding rule (default: evaluation_options.sampler).",
+        ),
+        click.option("--temperature", type=float, default=None, help="Temperature."),
+        click.option("--k", "top_k", type=int, default=None, help="k of top_k."),
+        click.option("--p", "top_p", type=float, default=None, help="p of top_p."),
+        click.option("--beams", type=int, default=None, help="Beam width (beam)."),
+        click.option(
+            "--length-penalty", type=float, default=None, help="Beam length penalty."
+        ),
+        click.option(
+            "--mmi-weight",
+            type=float,
+            default=None,
+            help="Weight of the reply language model (mmi).",
+        ),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def sampler_overrides(
+    sampler, temperature, top_k, top_p, beams, length_penalty, mmi_weight=None
+) -> dict:
+    """Command-line decoding options as ``make_responder`` overrides."""
+    options = {
+        "temperature": temperature,
+        "k": top_k,
+        "p": top_p,
+        "num_beams": beams,
+        "length_penalty": length_penalty,
+        "mmi_weight": mmi_weight,
+    }
+    return {
+        "sampler": sampler,
+        "sampler_options": {k: v for k, v in options.items() if v is not None},
+    }
+
+
+def answer_once(build: Callable[[], object], message: str) -> None:
+    """Answer ``message`` on stdout (notices on stderr); exit 1 when refused."""
+    if not message.strip():
+        raise click.ClickException(EMPTY_MESSAGE)  # no model needed to say so
+    with quiet_kedro_logs():
+        responder = build()
+    reply = responder.reply([message])[0]
+    if reply.message:
+        click.echo(reply.message, err=True)
+    if reply.reply is None:
+        raise SystemExit(1)
+    click.echo(reply.reply)
+
+
+def enable_line_editing() -> None:
+    """Arrow keys, history and Ctrl-R in ``input()``, where readline exists."""
+    with contextlib.suppress(ImportError):  # not on every platform
+        import readline  # noqa: F401  (importing it is what enables editing)
+
+
+def converse(build: Callable[[], object], ask: str, answer: str, hint: str) -> None:
+    """The interactive loop until Ctrl-D or an exit word."""
+    enable_line_editing()
+    responder = BackgroundResponder(build)
+    click.echo(f"{hint} Ctrl-D or 'exit' ends.")
+    while True:
+        try:
+            line = input(ask)
+        except (EOFError, KeyboardInterrupt):
+            click.echo()
+            break
+        if line.strip().lower() in EXIT_WORDS:
+            break
+        if not line.strip():
+            click.echo(EMPTY_MESSAGE)
+            continue
+        reply = responder.get().reply([line])[0]
+        if reply.message:
+            click.echo(reply.message)
+        if reply.reply is not None:
+            click.echo(f"{answer}{reply.reply}")
+
+
+@click.command()
+@click.argument("message", required=False)
+@decoding_options
+def chat(message: str | None, env: str | None, **decoding) -> None:
+    """Talk to the trained chatbot (ask > / answer >).
+
+    With MESSAGE, answer it once and exit (for scripts).
+    """
+
+    def build():
+        return make_responder("chatbot", env, **sampler_overrides(**decoding))
+
+    if message is not None:
+        answer_once(build, message)
+    else:
+        converse(build, "ask > ", "answer > ", "Type a message in Chinese;")
+
+
+@click.command()
+@click.argument("text", required=False)
+@decoding_options
+def translate(text: str | None, env: str | None, **decoding) -> None:
+    """Translate with the trained translation model (source > / target >).
+
+    With TEXT, translate it once and exit (for scripts).
+    """
+
+    def build():
+        return make_responder("translation", env, **sampler_overrides(**decoding))
+
+    if text is not None:
+        answer_once(build, text)
+    else:
+        converse(build, "source > ", "target > ", "Type a sentence;")

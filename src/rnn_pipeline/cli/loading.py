@@ -1,0 +1,68 @@
+"""The latest trained model of a namespace, its vocabulary and its parameters."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+# Kedro's INFO lines ("Loading data from ...") say nothing to someone chatting.
+QUIET_LOGGERS = ("kedro", "kedro_mlflow", "mlflow", "rnn_pipeline.mlflow_tracking")
+
+
+@contextmanager
+def quiet_kedro_logs():
+    """Raise Kedro's loggers to WARNING for the duration (restored afterwards)."""
+    loggers = [logging.getLogger(name) for name in QUIET_LOGGERS]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+
+
+def load_trained(
+    namespace: str, env: str | None, companion: str | None = None
+) -> tuple[object, dict, dict, object]:
+    """The newest model of ``namespace`` that loads (an older one, with a warning,
+    when the newest is broken), its vocabulary, the params, and the newest
+    ``companion`` dataset (e.g. ``reply_language_model``) or None.
+
+    Raises:
+        click.ClickException: No complete trained model or vocabulary: says which
+            ``kedro run`` makes one and what was wrong.
+    """
+    from kedro.framework.project import configure_project
+    from kedro.framework.session import KedroSession
+    from kedro.framework.startup import bootstrap_project
+    from kedro.io import DatasetError
+
+    from rnn_pipeline.datasets.trained_model import load_trained as load_newest
+
+    metadata = bootstrap_project(Path.cwd())
+    configure_project(metadata.package_name)
+    with KedroSession.create(project_path=metadata.project_path, env=env) as session:
+        context = session.load_context()
+        params = context.params.get(namespace, {})
+        try:
+            model, vocabulary = load_newest(context.catalog, namespace)
+        except DatasetError as exc:
+            # Versions that exist but do not load are named with their fault.
+            reason = str(exc).strip().splitlines()[0][:200]
+            found = "" if "no saved version" in reason else f" ({reason})"
+            raise click.ClickException(
+                f"no trained {namespace} model was found{found}. "
+                f"Train one first: kedro run --pipelines {namespace}"
+                + ("  (or: make run)" if namespace == "chatbot" else "")
+            ) from None
+        extra = None
+        if companion and f"{namespace}.{companion}" in context.catalog:
+            with contextlib.suppress(DatasetError):
+                extra = context.catalog.load(f"{namespace}.{companion}")
+    return model, vocabulary, params, extra

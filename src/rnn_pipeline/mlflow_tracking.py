@@ -1,0 +1,306 @@
+"""MLflow around Kedro runs: where the store is, how runs are named, what they log.
+
+kedro-mlflow starts one MLflow run per ``kedro run``; the hooks here set what it
+cannot know from ``mlflow.yml`` alone:
+
+- the SQLite store is the project's, whatever folder Kedro was started from (a
+  notebook in ``notebooks/`` included), and is created once under a file lock;
+- each pipeline has its own experiment (``chatbot``, ``translation``, ...), whose
+  artifacts live in the project's ``mlruns/<experiment>`` and which the MLflow UI
+  opens on its training runs;
+- a run's name gives its pipeline and key sizes (``chatbot lstm 3x256 e40``) and the
+  options set on the command line; tags are readable strings;
+- every saved dataset whose catalog metadata has ``mlflow_artifact_path`` is logged.
+
+kedro-mlflow's ``MlflowArtifactDataset`` cannot wrap Kedro-versioned datasets here:
+each wrapped dataset takes its own save version and the catalog refuses the mix
+(``VersionAlreadyExistsError``). So catalog entries stay plain versioned datasets and
+name an MLflow artifact folder in their metadata; a hook logs the exact version that
+was just written.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import mlflow
+from kedro.framework.hooks import hook_impl
+
+from rnn_pipeline.text.errors import UserInputError
+from rnn_pipeline.tracking_guard import failed, tolerate
+
+logger = logging.getLogger(__name__)
+
+METADATA_KEY = "mlflow_artifact_path"
+SQLITE_PREFIX = "sqlite:///"
+# MLflow 3's UI opens an experiment of this kind on its runs table, not on the
+# GenAI overview.
+EXPERIMENT_KIND_TAG = "mlflow.experimentKind"
+EXPERIMENT_KIND = "custom_model_development"
+DEFAULT_PIPELINE = "__default__"
+
+
+class MlflowStoreHook:
+    """Points kedro-mlflow at the project's SQLite store and creates it once.
+
+    A relative ``sqlite:///mlflow.db`` would otherwise be read from the current
+    folder (a notebook's ``notebooks/`` gets an empty ``notebooks/mlflow.db``). Two
+    ``kedro run``\\ s started together on a fresh project would both run MLflow's
+    schema migrations on the same new database, and one would fail: this hook runs
+    before kedro-mlflow's and lets exactly one process create the schema.
+    """
+
+    @hook_impl(tryfirst=True)
+    def after_context_created(self, context) -> None:
+        """Resolve the tracking URI against the project root, then create the store."""
+        loader = context.config_loader
+        if "mlflow" not in loader.config_patterns:
+            loader.config_patterns.update(
+                {"mlflow": ["mlflow*", "mlflow*/**", "**/mlflow*"]}
+            )
+        try:
+            config = loader["mlflow"]
+            uri = config["server"]["mlflow_tracking_uri"]
+        except Exception:  # no mlflow.yml: kedro-mlflow's defaults apply
+            return
+        if isinstance(uri, str) and uri.startswith(SQLITE_PREFIX):
+            uri = project_sqlite_uri(uri, Path(context.project_path))
+            config["server"]["mlflow_tracking_uri"] = uri
+            # A key set on the loader is what later reads of "mlflow" return.
+            loader["mlflow"] = config
+            initialise_sqlite_store(uri)
+
+
+def project_sqlite_uri(uri: str, project_path: Path) -> str:
+    """``sqlite:///<relative>`` made absolute against ``project_path``."""
+    database = Path(uri.removeprefix(SQLITE_PREFIX))
+    if database.is_absolute():
+        return uri
+    return SQLITE_PREFIX + str((project_path / database).resolve())
+
+
+def initialise_sqlite_store(uri: str) -> None:
+    """Create (or migrate) the SQLite store at ``uri`` while holding a file lock."""
+    import fcntl
+
+    from mlflow.tracking import MlflowClient
+
+    database = Path(uri.removeprefix(SQLITE_PREFIX))
+    database.parent.mkdir(parents=True, exist_ok=True)
+    with open(f"{database}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            MlflowClient(tracking_uri=uri).search_experiments(max_results=1)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def pipeline_names(run_params: Mapping[str, Any]) -> list[str]:
+    """The pipelines a ``kedro run`` asked for (``__default__`` when none)."""
+    names = run_params.get("pipeline_names") or run_params.get("pipeline_name")
+    if isinstance(names, str):
+        names = [names]
+    return list(names or [DEFAULT_PIPELINE])
+
+
+def flatten(values: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """``{"a": {"b": 1}}`` as ``{"a.b": 1}`` (how ``--params`` reads ``a.b=1``)."""
+    flat: dict[str, Any] = {}
+    for key, value in values.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            flat.update(flatten(value, f"{name}."))
+        else:
+            flat[name] = value
+    return flat
+
+
+def _short_value(value: Any) -> str:
+    return str(value).replace(" ", "")[:20]
+
+
+def describe_run(
+    names: list[str],
+    params: Mapping[str, Any],
+    runtime_params: Mapping[str, Any] | None = None,
+) -> str:
+    """A run name: pipeline, cell, layers x units, epochs, command-line options.
+
+    Example: ``chatbot gru 2x512 e10 batch_size=32`` for ``--pipelines chatbot
+    --params chatbot.training_options.batch_size=32`` with a GRU of 2 x 512 in
+    the YAML and 10 epochs.
+    """
+    parts = ["+".join(names)]
+    for name in names:
+        group = params.get(name)
+        if not isinstance(group, Mapping):
+            continue
+        model = group.get("model_options") or {}
+        training = group.get("training_options") or {}
+        if "cell_type" in model:
+            parts.append(str(model["cell_type"]))
+        if "units" in model:
+            parts.append(f"{model.get('num_layers', 1)}x{model['units']}")
+        elif "embedding_dim" in model:
+            parts.append(f"d{model['embedding_dim']}")
+        if "epochs" in training:
+            parts.append(f"e{training['epochs']}")
+    for key, value in flatten(runtime_params or {}).items():
+        if key.rsplit(".", 1)[-1] not in ("cell_type", "num_layers", "units", "epochs"):
+            parts.append(f"{key.rsplit('.', 1)[-1]}={_short_value(value)}")
+    return " ".join(parts)
+
+
+def experiment_name(names: list[str], configured: str) -> str:
+    """One experiment per pipeline; the configured one for the default pipeline."""
+    return configured if names == [DEFAULT_PIPELINE] else "+".join(names)
+
+
+def local_path(uri: str) -> Path | None:
+    """The folder of a local artifact location (plain path or ``file:``), else None."""
+    from urllib.parse import unquote, urlparse
+
+    parsed = urlparse(uri)
+    if parsed.scheme == "file":
+        return Path(unquote(parsed.path))
+    if parsed.scheme == "":
+        return Path(uri)
+    return None
+
+
+def check_artifact_location(experiment, project_path: Path) -> None:
+    """Refuse an experiment whose local artifacts lie outside this project.
+
+    That is a copied ``mlflow.db``: its runs would write into the original project.
+    """
+    folder = local_path(experiment.artifact_location or "")
+    if folder is None:
+        return
+    if not folder.resolve().is_relative_to(project_path.resolve()):
+        raise UserInputError(
+            f"experiment {experiment.name!r} of {mlflow.get_tracking_uri()} keeps "
+            f"its artifacts in {folder}, outside this project ({project_path}): "
+            "this mlflow.db was copied from another project. Remove it (or move it "
+            "away) to start a store of this project's own"
+        )
+
+
+class MlflowRunNamingHook:
+    """Puts each pipeline's runs in its own experiment under a descriptive name.
+
+    Runs before kedro-mlflow starts the run, and sets what kedro-mlflow's
+    configuration object (``context.mlflow``) offers for that: the experiment name,
+    its creation arguments and the run name; ``setup`` then selects the experiment.
+    """
+
+    def __init__(self) -> None:
+        self._context = None
+
+    @hook_impl
+    def after_context_created(self, context) -> None:
+        """Keep the context: its parameters and kedro-mlflow's configuration."""
+        self._context = context
+
+    @hook_impl(tryfirst=True)
+    def before_pipeline_run(self, run_params: dict, pipeline, catalog) -> None:
+        """Choose the experiment and the run name of this run."""
+        config = getattr(self._context, "mlflow", None)
+        if config is None or mlflow.active_run() is not None:
+            return  # no kedro-mlflow, or a run started outside Kedro
+        names = pipeline_names(run_params)
+        project_path = Path(self._context.project_path)
+        tracking = config.tracking
+        tracking.experiment.name = experiment_name(names, tracking.experiment.name)
+        kwargs = tracking.experiment.create_experiment_kwargs
+        if kwargs.artifact_location is None:
+            folder = project_path / "mlruns" / tracking.experiment.name
+            kwargs.artifact_location = folder.as_uri()
+        kwargs.tags = {**(kwargs.tags or {}), EXPERIMENT_KIND_TAG: EXPERIMENT_KIND}
+        if tracking.run.name is None:
+            tracking.run.name = describe_run(
+                names, self._context.params, run_params.get("runtime_params")
+            )
+        config.setup(self._context)  # selects (or creates) the experiment
+        experiment = mlflow.get_experiment_by_name(tracking.experiment.name)
+        check_artifact_location(experiment, project_path)
+        if EXPERIMENT_KIND_TAG not in experiment.tags:  # made before this hook
+            mlflow.MlflowClient().set_experiment_tag(
+                experiment.experiment_id, EXPERIMENT_KIND_TAG, EXPERIMENT_KIND
+            )
+
+
+OBJECT_REPR = re.compile(r"^<(?:[\w.]+\.)?(\w+) object at 0x[0-9a-f]+>$")
+
+
+def _readable(value: Any) -> str:
+    """A tag value a person can read: a class name rather than an object repr."""
+    if isinstance(value, str):
+        match = OBJECT_REPR.match(value)
+        return match.group(1) if match else value
+    if isinstance(value, int | float | bool):
+        return str(value)
+    if isinstance(value, list | tuple | set):
+        return ",".join(map(str, value))
+    if isinstance(value, dict):
+        return ",".join(f"{k}={v}" for k, v in value.items())
+    return type(value).__name__
+
+
+class MlflowArtifactHook:
+    """Tags each run with its pipeline and namespace, and logs every saved dataset
+    whose metadata has ``mlflow_artifact_path`` to the run.
+
+    Args:
+        saved_path: Gives the file a dataset has just written (its save version
+            when versioned), or ``None``.
+    """
+
+    def __init__(self, saved_path: Callable[[Any], Path | None]) -> None:
+        self._catalog = None
+        self._saved_path = saved_path
+
+    @hook_impl
+    def after_catalog_created(self, catalog) -> None:
+        """Keep the catalog to look datasets up by name."""
+        self._catalog = catalog
+
+    @hook_impl(trylast=True)  # after kedro-mlflow has started the run
+    def before_pipeline_run(self, run_params: dict, pipeline) -> None:
+        """Tag the run with its pipeline(s) and namespace(s) for the UI's filters,
+        and make kedro-mlflow's tags of run parameters readable."""
+        if mlflow.active_run() is None:
+            return
+        namespaces = sorted(
+            {node.namespace.split(".")[0] for node in pipeline.nodes if node.namespace}
+        )
+        readable = {key: _readable(value) for key, value in run_params.items() if value}
+        with tolerate("tagging the run"):
+            mlflow.set_tags(
+                {
+                    **readable,
+                    "pipeline": ",".join(pipeline_names(run_params)),
+                    "namespace": ",".join(namespaces) or "-",
+                }
+            )
+
+    @hook_impl
+    def after_dataset_saved(self, dataset_name: str, data, node) -> None:
+        """Log the file just saved when its catalog entry names an artifact folder."""
+        if self._catalog is None or failed() or mlflow.active_run() is None:
+            return
+        dataset = self._catalog.get(dataset_name)
+        artifact_path = (getattr(dataset, "metadata", None) or {}).get(METADATA_KEY)
+        if artifact_path is None:
+            return
+        path = self._saved_path(dataset)
+        if path is None or not path.exists():
+            logger.warning(
+                "Not logging %s to MLflow: no file at %s", dataset_name, path
+            )
+            return
+        with tolerate(f"logging {dataset_name}"):
+            mlflow.log_artifact(str(path), artifact_path=artifact_path)

@@ -1,0 +1,212 @@
+"""Count-based language models over token ids: the baselines a neural model must beat.
+
+A seq2seq chatbot is only worth its training if it predicts a reply better than a
+table of character counts that never sees the prompt. ``NgramLanguageModel`` is that
+table: an add-one unigram (``order=1``) or an interpolated Kneser-Ney model of order
+2 or more, fitted on the training replies and scored on the test replies with the same
+vocabulary and the same rule (every reply ends with EOS, which is predicted too).
+
+The same model, fitted on the replies, is the target-side language model of MMI
+decoding (``samplers.MmiReranker``): it says how generic a candidate reply is.
+
+No TensorFlow here: the models are dictionaries of counts, saved as JSON.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+
+from rnn_pipeline.text.specials import EOS, GO, PAD
+
+FORMAT = "rnn_pipeline.ngram/1"
+
+Context = tuple[int, ...]
+
+
+class NgramLanguageModel:
+    """An n-gram model of token sequences.
+
+    ``order=1`` is the add-one (Laplace) unigram. ``order>=2`` is interpolated
+    Kneser-Ney (Chen & Goodman 1998): the highest order uses discounted counts, the
+    lower orders continuation counts (in how many contexts a token was seen), and the
+    lowest one is interpolated with the uniform distribution over the vocabulary, so
+    every token has a probability. Discounts are estimated per order from the
+    count-of-counts, ``D = n1 / (n1 + 2 n2)``.
+
+    A sequence is scored from a context of GO tokens and is closed by EOS, which is
+    predicted like any other token.
+
+    Args:
+        order: 1 for the add-one unigram, 2 for a bigram, 3 for a trigram, ...
+        vocabulary_size: Number of token ids (specials included); PAD and GO are never
+            predicted but are kept in the uniform floor for simplicity.
+    """
+
+    def __init__(self, order: int, vocabulary_size: int) -> None:
+        if order < 1:
+            raise ValueError(f"order must be >= 1, got {order}")
+        if vocabulary_size < 1:
+            raise ValueError(f"vocabulary_size must be >= 1, got {vocabulary_size}")
+        self.order = order
+        self.vocabulary_size = vocabulary_size
+        # counts[n][context] = Counter of next tokens, for context length n.
+        # The highest order holds raw counts, lower ones continuation counts.
+        self.counts: list[dict[Context, Counter]] = [
+            defaultdict(Counter) for _ in range(order)
+        ]
+        self.discounts: list[float] = [0.0] * order
+        self._totals: list[dict[Context, int]] = [{} for _ in range(order)]
+        self._types: list[dict[Context, int]] = [{} for _ in range(order)]
+
+    # ------------------------------------------------------------------ fitting
+    def fit(self, sequences: Iterable[Sequence[int]]) -> NgramLanguageModel:
+        """Count the n-grams of ``sequences`` (token ids, without GO; EOS is added
+        when a sequence does not end with it; PAD is ignored)."""
+        top = self.order - 1
+        for sequence in sequences:
+            tokens = _closed(sequence)
+            padded = [GO] * top + tokens
+            for i in range(top, len(padded)):
+                context = tuple(padded[i - top : i])
+                self.counts[top][context][padded[i]] += 1
+        for n in range(top, 0, -1):
+            # Continuation counts of the order below: one per distinct left extension.
+            for context, followers in self.counts[n].items():
+                shorter = context[1:]
+                for token in followers:
+                    self.counts[n - 1][shorter][token] += 1
+        self._finalise()
+        return self
+
+    def _finalise(self) -> None:
+        for n, table in enumerate(self.counts):
+            self._totals[n] = {c: sum(f.values()) for c, f in table.items()}
+            self._types[n] = {c: len(f) for c, f in table.items()}
+            histogram = Counter(v for f in table.values() for v in f.values())
+            n1, n2 = histogram.get(1, 0), histogram.get(2, 0)
+            self.discounts[n] = n1 / (n1 + 2 * n2) if n1 + n2 else 0.5
+
+    # ------------------------------------------------------------------ scoring
+    def probability(self, context: Sequence[int], token: int) -> float:
+        """``P(token | context)``; only the last ``order - 1`` context ids count."""
+        if self.order == 1:
+            table = self.counts[0][()]
+            total = self._totals[0].get((), 0)
+            return (table.get(token, 0) + 1) / (total + self.vocabulary_size)
+        top = self.order - 1
+        context = tuple(context)[-top:] if top else ()
+        context = (GO,) * (top - len(context)) + context
+        return self._interpolated(context, token, top)
+
+    def _interpolated(self, context: Context, token: int, n: int) -> float:
+        if n < 0:
+            return 1.0 / self.vocabulary_size
+        lower = self._interpolated(context[1:], token, n - 1)
+        total = self._totals[n].get(context, 0)
+        if total == 0:
+            return lower
+        discount = self.discounts[n]
+        count = self.counts[n][context].get(token, 0)
+        weight = discount * self._types[n][context] / total
+        return max(count - discount, 0.0) / total + weight * lower
+
+    def sequence_log_prob(self, sequence: Sequence[int]) -> tuple[float, int]:
+        """Natural-log probability of ``sequence`` closed by EOS, and its token count
+        (EOS included)."""
+        tokens = _closed(sequence)
+        history = [GO] * max(self.order - 1, 0)
+        total = 0.0
+        for token in tokens:
+            total += math.log(self.probability(history, token))
+            if history:
+                history = history[1:] + [token]
+        return total, len(tokens)
+
+    def log_probs(self, sequences: Iterable[Sequence[int]]) -> np.ndarray:
+        """Natural-log probability of each sequence (closed by EOS)."""
+        return np.array([self.sequence_log_prob(s)[0] for s in sequences])
+
+    def perplexity(self, sequences: Iterable[Sequence[int]]) -> float:
+        """Per-token perplexity over ``sequences``, every EOS counted once."""
+        log_prob, tokens = 0.0, 0
+        for sequence in sequences:
+            lp, n = self.sequence_log_prob(sequence)
+            log_prob += lp
+            tokens += n
+        if tokens == 0:
+            raise ValueError("perplexity needs at least one token, got none")
+        return math.exp(-log_prob / tokens)
+
+    # ------------------------------------------------------------------ saving
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able form: the highest-order counts (lower orders are derived)."""
+        top = self.order - 1
+        return {
+            "format": FORMAT,
+            "order": self.order,
+            "vocabulary_size": self.vocabulary_size,
+            "counts": [
+                [*context, token, count]
+                for context, followers in self.counts[top].items()
+                for token, count in followers.items()
+            ],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> NgramLanguageModel:
+        """Rebuild a model saved by ``to_dict``.
+
+        Raises:
+            ValueError: If ``data`` is not a saved n-gram model.
+        """
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            got = data.get("format") if isinstance(data, dict) else type(data).__name__
+            raise ValueError(f"expected a saved n-gram model ({FORMAT}), got {got!r}")
+        model = cls(int(data["order"]), int(data["vocabulary_size"]))
+        top = model.order - 1
+        for row in data["counts"]:
+            *context, token, count = row
+            model.counts[top][tuple(context)][token] += count
+        for n in range(top, 0, -1):
+            for context, followers in model.counts[n].items():
+                for token in followers:
+                    model.counts[n - 1][context[1:]][token] += 1
+        model._finalise()
+        return model
+
+
+def _closed(sequence: Sequence[int]) -> list[int]:
+    """Token ids without PAD, cut after the first EOS, ending with EOS."""
+    tokens: list[int] = []
+    for token in sequence:
+        token = int(token)
+        if token == PAD:
+            continue
+        tokens.append(token)
+        if token == EOS:
+            return tokens
+    tokens.append(EOS)
+    return tokens
+
+
+def baseline_perplexities(
+    train_targets: Iterable[Sequence[int]],
+    test_targets: Sequence[Sequence[int]],
+    vocabulary_size: int,
+    orders: Sequence[int] = (1, 2, 3),
+) -> dict[str, float]:
+    """Per-token test perplexity of the add-one unigram and the Kneser-Ney n-grams
+    fitted on the training replies (keys ``unigram``, ``bigram``, ``trigram``, ...)."""
+    names = {1: "unigram", 2: "bigram", 3: "trigram", 4: "fourgram"}
+    train_targets = list(train_targets)
+    return {
+        names.get(order, f"{order}gram"): NgramLanguageModel(order, vocabulary_size)
+        .fit(train_targets)
+        .perplexity(test_targets)
+        for order in orders
+    }

@@ -1,0 +1,81 @@
+"""`kedro chat` / `kedro translate`: checks before loading, a prompt at once."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+
+import click
+from click.testing import CliRunner
+
+from rnn_pipeline.chat import Reply
+from rnn_pipeline.cli import converse
+
+
+def never_load(*args, **kwargs):
+    raise AssertionError("the model was loaded")
+
+
+def test_an_empty_message_is_refused_before_the_model_loads(monkeypatch):
+    monkeypatch.setattr(converse, "make_responder", never_load)
+    for command in (converse.chat, converse.translate):
+        result = CliRunner().invoke(command, ["  "])
+        assert result.exit_code == 1
+        assert "Error: Please type a message." in result.output
+        assert "Traceback" not in result.output
+
+
+def run_loop(build, typed: str):
+    """The interactive loop as a command, with ``typed`` as its input."""
+    command = click.Command(
+        "loop", callback=lambda: converse.converse(build, "ask > ", "answer > ", "")
+    )
+    return CliRunner().invoke(command, input=typed)
+
+
+class EchoResponder:
+    def reply(self, prompts):
+        return [Reply(p, p[::-1]) for p in prompts]
+
+
+def test_the_prompt_shows_while_the_model_is_still_loading():
+    loaded = threading.Event()
+    release = threading.Event()
+
+    def slow_build():
+        release.wait(timeout=30)
+        loaded.set()
+        return EchoResponder()
+
+    result = run_loop(slow_build, "exit\n")
+    assert "ask > " in result.output and not loaded.is_set()  # before the load
+    release.set()
+
+
+def test_the_loop_answers_refuses_empty_lines_and_has_line_editing():
+    shown = run_loop(EchoResponder, "\n你好\nexit\n").output
+    assert "Please type a message." in shown
+    assert "answer > 好你" in shown
+    assert "readline" in sys.modules  # arrow keys and history in input()
+
+
+def test_a_load_error_reaches_the_user_as_one_line():
+    def failing_build():
+        raise click.ClickException("no trained chatbot model was found.")
+
+    result = run_loop(failing_build, "你好\n")
+    assert result.exit_code == 1
+    assert "Error: no trained chatbot model was found." in result.output
+
+
+def test_the_commands_import_no_tensorflow_until_they_load_a_model():
+    code = (
+        "import sys, rnn_pipeline.cli;"
+        "print(sorted(m for m in ('tensorflow', 'keras', 'mlflow')"
+        " if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

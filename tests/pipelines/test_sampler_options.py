@@ -1,0 +1,40 @@
+import pytest
+from pydantic import Field
+
+from rnn_pipeline import samplers
+from rnn_pipeline.pipelines import sampler_options
+from rnn_pipeline.pipelines.options import parse
+from rnn_pipeline.pipelines.sampler_options import SamplerChoice, SamplerOptions
+from rnn_pipeline.text.errors import OptionsError
+
+
+class DecodingOptions(SamplerChoice):
+    pass
+
+
+def test_every_sampler_the_library_builds_has_declared_options():
+    for name, options_type in sampler_options.SAMPLER_OPTIONS.items():
+        defaults = options_type().model_dump()
+        assert samplers.get(name, **defaults) is not None, name
+
+
+def test_sampler_options_keep_only_the_given_keys_converted():
+    options = parse(DecodingOptions, {"sampler": "top_p", "sampler_options": {"p": 1}})
+    assert options.sampler_options == {"p": 1.0}
+    assert isinstance(options.sampler_options["p"], float)
+
+
+def test_a_new_sampler_is_one_entry_in_the_registry(monkeypatch):
+    class MmiOptions(SamplerOptions):
+        num_beams: int = Field(5, ge=1)
+        mmi_weight: float = Field(0.5, ge=0)
+
+    monkeypatch.setitem(sampler_options.SAMPLER_OPTIONS, "mmi", MmiOptions)
+    options = parse(
+        DecodingOptions, {"sampler": "mmi", "sampler_options": {"mmi_weight": 0.3}}
+    )
+    assert options.sampler_options == {"mmi_weight": 0.3}
+    with pytest.raises(OptionsError, match="for sampler mmi, mmi_weight: Input"):
+        parse(
+            DecodingOptions, {"sampler": "mmi", "sampler_options": {"mmi_weight": -1}}
+        )

@@ -1,0 +1,98 @@
+"""MMI reranking, without a trained model: a fake step and a fake language model."""
+
+import numpy as np
+import pytest
+from keras import ops
+
+from rnn_pipeline import samplers
+from rnn_pipeline.text.specials import EOS
+
+# Letters: 3 'a', 4 'b', 5 'c', 6 'd'.  From GO: a 0.5, b 0.5.  From a: c 0.9.
+# From b: d 0.7, b 0.3.  After c or d: EOS.  So p(ac) = 0.45 beats p(bd) = 0.35.
+TABLE = np.full((7, 7), 1e-6, "float32")
+TABLE[1, 3], TABLE[1, 4] = 0.5, 0.5
+TABLE[3, 5] = 0.9
+TABLE[3, 6] = 0.1
+TABLE[4, 6], TABLE[4, 4] = 0.7, 0.3
+TABLE[5, EOS] = TABLE[6, EOS] = 1.0
+TABLE /= TABLE.sum(1, keepdims=True)
+LETTERS = {3: "a", 4: "b", 5: "c", 6: "d"}
+
+
+class FakeReplyModel:
+    """'ac' is the generic reply: likely whatever the prompt. Others are rare."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def log_probs(self, sequences):
+        self.calls += 1
+        generic = {(3, 5): np.log(0.5)}
+        return np.array([generic.get(tuple(s), np.log(1e-3)) for s in sequences])
+
+
+def decode(sampler):
+    start = np.ones(2, "int32")
+    log_table = ops.convert_to_tensor(np.log(TABLE))
+
+    def next_fn(tokens, state):
+        return ops.take(log_table, tokens, axis=0), state
+
+    sequences, scores, lengths, _ = sampler.search(
+        next_fn, start, ops.zeros((len(start),)), 6, EOS
+    )
+    rows = sampler.rerank(
+        *(ops.convert_to_numpy(x) for x in (sequences, scores, lengths))
+    )
+    return ["".join(LETTERS.get(int(t), "") for t in row if t != EOS) for row in rows]
+
+
+def test_the_generic_reply_loses_to_mutual_information():
+    lm = FakeReplyModel()
+    plain = samplers.get("mmi", language_model=lm, num_beams=3, mmi_weight=0.0)
+    assert decode(plain) == ["ac", "ac"]  # as beam search: the most likely reply
+    mmi = samplers.get("mmi", language_model=lm, num_beams=3, mmi_weight=0.5)
+    assert decode(mmi) == ["bd", "bd"]
+    assert lm.calls == 1  # weight 0 never asks the language model
+
+
+def test_without_mmi_it_chooses_as_beam_search():
+    lm = FakeReplyModel()
+    mmi = samplers.get(
+        "mmi", language_model=lm, num_beams=3, mmi_weight=0.0, no_repeat_ngram=0
+    )
+    beam = samplers.get("beam", num_beams=3, length_penalty=1.0)
+    log_table = ops.convert_to_tensor(np.log(TABLE))
+
+    def next_fn(tokens, state):
+        return ops.take(log_table, tokens, axis=0), state
+
+    expected, _ = beam(next_fn, np.ones(2, "int32"), ops.zeros((2,)), 6, EOS)
+    expected = [
+        "".join(LETTERS.get(int(t), "") for t in r if t != EOS)
+        for r in np.asarray(expected)
+    ]
+    assert decode(mmi) == expected
+
+
+def test_repeated_ngrams_are_dropped_unless_nothing_else_is_left():
+    lm = FakeReplyModel()
+    sampler = samplers.get(
+        "mmi", language_model=lm, num_beams=2, no_repeat_ngram=1, mmi_weight=0.0
+    )
+    # Candidate 0 'bb' repeats a 1-gram and is the more likely; candidate 1 'bd'.
+    sequences = np.array([[[4, 4, EOS], [4, 6, EOS]]])
+    scores = np.array([[-0.1, -1.0]])
+    lengths = np.array([[3, 3]])
+    assert sampler.rerank(sequences, scores, lengths).tolist() == [[4, 6, EOS]]
+    both_repeat = np.array([[[4, 4, EOS], [6, 6, EOS]]])
+    assert sampler.rerank(both_repeat, scores, lengths).tolist() == [[4, 4, EOS]]
+
+
+def test_mmi_needs_a_language_model_and_sane_options():
+    with pytest.raises(ValueError, match="needs a language model"):
+        samplers.get("mmi")
+    with pytest.raises(ValueError, match="mmi_weight must be >= 0, got -1"):
+        samplers.get("mmi", language_model=FakeReplyModel(), mmi_weight=-1)
+    with pytest.raises(ValueError, match="no_repeat_ngram must be >= 0"):
+        samplers.get("mmi", language_model=FakeReplyModel(), no_repeat_ngram=-2)

@@ -1,0 +1,140 @@
+"""MLflow runs told apart: one experiment per pipeline, descriptive run names,
+readable tags, the project's own store and artifact folder from any folder."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from types import SimpleNamespace
+
+import mlflow
+import pytest
+
+from rnn_pipeline.mlflow_tracking import (
+    EXPERIMENT_KIND,
+    EXPERIMENT_KIND_TAG,
+    _readable,
+    check_artifact_location,
+    describe_run,
+    experiment_name,
+    project_sqlite_uri,
+)
+from rnn_pipeline.text.errors import UserInputError
+from tests.test_quiet import NOISE
+
+PARAMS = {
+    "chatbot": {
+        "model_options": {"cell_type": "lstm", "num_layers": 3, "units": 256},
+        "training_options": {"epochs": 40, "batch_size": 64},
+    },
+    "embeddings": {
+        "model_options": {"embedding_dim": 100},
+        "training_options": {"epochs": 10},
+    },
+}
+
+
+def test_a_run_name_gives_the_pipeline_and_its_key_sizes():
+    assert describe_run(["chatbot"], PARAMS) == "chatbot lstm 3x256 e40"
+    assert describe_run(["embeddings"], PARAMS) == "embeddings d100 e10"
+
+
+def test_a_run_name_adds_the_options_set_on_the_command_line():
+    name = describe_run(
+        ["chatbot"],
+        PARAMS,
+        {
+            "chatbot": {
+                "training_options": {"batch_size": 16},
+                "model_options": {"units": 256},
+            }
+        },
+    )
+    assert name == "chatbot lstm 3x256 e40 batch_size=16"
+
+
+def test_each_pipeline_has_its_experiment_and_the_default_keeps_the_configured():
+    assert experiment_name(["translation"], "rnn_pipeline") == "translation"
+    assert experiment_name(["__default__"], "rnn_pipeline") == "rnn_pipeline"
+
+
+def test_tags_are_readable_not_object_reprs():
+    runner = "<kedro.runner.sequential_runner.SequentialRunner object at 0x7f3a2c>"
+    assert _readable(runner) == "SequentialRunner"
+    assert _readable(["chatbot", "translation"]) == "chatbot,translation"
+    assert _readable({"a.b": 1}) == "a.b=1"
+
+
+def test_the_store_is_the_projects_whatever_the_current_folder(tmp_path):
+    uri = project_sqlite_uri("sqlite:///mlflow.db", tmp_path)
+    assert uri == f"sqlite:///{tmp_path.resolve()}/mlflow.db"
+    assert project_sqlite_uri("sqlite:////abs/m.db", tmp_path) == "sqlite:////abs/m.db"
+
+
+def test_a_copied_store_whose_artifacts_are_elsewhere_is_refused(tmp_path):
+    original = SimpleNamespace(
+        name="chatbot", artifact_location=(tmp_path / "a/mlruns/chatbot").as_uri()
+    )
+    check_artifact_location(original, tmp_path / "a")  # its own project: fine
+    with pytest.raises(UserInputError, match="outside this project"):
+        check_artifact_location(original, tmp_path / "copy")
+    remote = SimpleNamespace(name="x", artifact_location="s3://bucket/x")
+    check_artifact_location(remote, tmp_path)
+
+
+@pytest.mark.slow
+def test_two_runs_with_different_parameters_are_told_apart(tmp_path):
+    from tests.test_end_to_end import copy_project, kedro
+
+    project = copy_project(tmp_path / "project")
+    (project / "notebooks").mkdir()
+    # One epoch, in conf/local: Kedro 1.7 replaces (does not merge) a top-level
+    # parameter key given by --params when only conf/base has it.
+    base = (project / "conf/base/parameters_sequence_classifier.yml").read_text()
+    (project / "conf/local/parameters_sequence_classifier.yml").write_text(
+        base.replace("epochs: 30", "epochs: 1")
+    )
+    first = kedro(project, "run", "--pipelines", "sequence_classifier")
+    assert first.returncode == 0, first.stderr[-3000:]
+    # The second run starts in a sub-folder, as a notebook's kernel does.
+    second = subprocess.run(
+        [*kedro_command(), "run", "--pipelines", "sequence_classifier",
+         "--params", "sequence_classifier.model_options.units=32"],
+        cwd=project / "notebooks", env=kedro_env(), capture_output=True, text=True,
+        timeout=300,
+    )  # fmt: skip
+    assert second.returncode == 0, second.stderr[-3000:]
+    # A CPU run's log holds no error-level TensorFlow line nor deprecation noise.
+    for result in (first, second):
+        assert NOISE.findall(result.stderr) == [], result.stderr[-3000:]
+    assert not (project / "notebooks/mlflow.db").exists()
+
+    mlflow.set_tracking_uri(f"sqlite:///{project / 'mlflow.db'}")
+    experiment = mlflow.get_experiment_by_name("sequence_classifier")
+    assert experiment.tags[EXPERIMENT_KIND_TAG] == EXPERIMENT_KIND
+    assert Path(experiment.artifact_location.removeprefix("file://")).is_relative_to(
+        project
+    )
+    runs = mlflow.search_runs(
+        experiment_ids=[experiment.experiment_id],
+        order_by=["start_time ASC"],
+        output_format="list",
+    )
+    assert [run.info.run_name for run in runs] == [
+        "sequence_classifier simple_rnn 1x150 e1",
+        "sequence_classifier simple_rnn 1x32 e1",  # units named by its size
+    ]
+    assert runs[0].data.tags["runner"] == "SequentialRunner"
+    assert runs[0].info.artifact_uri.startswith((project / "mlruns").as_uri())
+
+
+def kedro_command() -> list[str]:
+    from tests.test_end_to_end import KEDRO
+
+    return [KEDRO]
+
+
+def kedro_env() -> dict[str, str]:
+    from tests.test_end_to_end import kedro_env as env
+
+    return env()

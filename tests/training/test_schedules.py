@@ -1,0 +1,38 @@
+"""The budget-aware learning-rate schedule."""
+
+import keras
+import numpy as np
+import pytest
+
+from rnn_pipeline.training.fit import FitOptions, fit_with_resume
+from rnn_pipeline.training.schedules import linear_decay
+
+
+def test_linear_decay_warms_up_then_falls_to_the_floor():
+    assert linear_decay(1.0, 0.1, 10, 0, 0.0) == pytest.approx(0.1)
+    assert linear_decay(1.0, 0.1, 10, 9, 0.0) == pytest.approx(1.0)
+    assert linear_decay(1.0, 0.1, 10, 50, 0.5) == pytest.approx(0.55)
+    assert linear_decay(1.0, 0.1, 0, 50, 1.0) == pytest.approx(0.1)
+    assert linear_decay(1.0, 0.1, 0, 50, 3.0) == pytest.approx(0.1)  # past budget
+
+
+def test_the_linear_schedule_lowers_the_rate_each_epoch(tmp_path):
+    keras.utils.set_random_seed(0)
+    x = np.random.default_rng(0).normal(size=(64, 4)).astype("float32")
+    y = x.sum(axis=1, keepdims=True)
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+    options = FitOptions(
+        epochs=4,
+        learning_rate=0.1,
+        min_learning_rate=0.0,
+        lr_schedule="linear",
+        verbose=0,
+    )
+    model.compile(optimizer=keras.optimizers.Adam(0.1), loss="mse")
+    import tensorflow as tf
+
+    data = tf.data.Dataset.from_tensor_slices((x, y)).batch(16)
+    history = fit_with_resume(model, data, None, options, tmp_path / "ckpt")
+    rates = history["learning_rate"]
+    assert rates == sorted(rates, reverse=True) and rates[-1] < rates[0]
+    assert history["loss"][-1] < history["loss"][0]
