@@ -315,8 +315,9 @@ class MlflowArtifactHook:
         """Register the run's servable models in the Model Registry, one registered
         model per namespace (``chatbot_pyfunc`` -> ``chatbot``)."""
         run = mlflow.active_run()
-        if run is not None:
-            register_run_models(run.info.run_id, run.info.experiment_id)
+        if run is not None and not failed():
+            with tolerate("registering the run's models"):
+                register_run_models(run.info.run_id, run.info.experiment_id)
 
     @hook_impl
     def after_dataset_saved(self, dataset_name: str, data, node) -> None:

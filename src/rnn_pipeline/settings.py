@@ -22,18 +22,18 @@ from rnn_pipeline.pipelines.parameters import ValidateParametersHook  # noqa: E4
 from rnn_pipeline.run_lock import PipelineLockHook  # noqa: E402
 from rnn_pipeline.tracking_guard import TolerantMlflowHook  # noqa: E402
 
-# kedro-mlflow's hook runs as TolerantMlflowHook (a subclass): a failing tracking
-# store then costs no node its outputs (tracking_guard.py).
+# kedro-mlflow's hook runs as TolerantMlflowHook (a subclass, registered below): a
+# failing tracking store then costs no node its outputs (tracking_guard.py).
 DISABLE_HOOKS_FOR_PLUGINS = ("kedro_mlflow", "kedro-mlflow")  # its name varies
 
 HOOKS = (
     PipelineLockHook(),
     MlflowStoreHook(),
     DistributeHook(),
-    TolerantMlflowHook(),
     MlflowRunNamingHook(),
     MlflowArtifactHook(saved_path),
     InterruptionHook(),
+    TolerantMlflowHook(),
     # Registered last, so it runs first: parameters are checked before anything
     # else happens.
     ValidateParametersHook(),
