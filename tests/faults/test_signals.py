@@ -44,9 +44,7 @@ def test_sigterm_keeps_the_checkpoint_and_ends_the_run_killed(tmp_path):
     assert "Traceback" not in stderr
     assert list(checkpoints.glob("**/epoch-*/model.weights.h5"))
     mlflow.set_tracking_uri(f"sqlite:///{project / 'mlflow.db'}")
-    (tracked,) = mlflow.search_runs(
-        experiment_names=["rnn_pipeline"], output_format="list"
-    )
+    (tracked,) = mlflow.search_runs(experiment_names=["chatbot"], output_format="list")
     assert tracked.info.status == "KILLED"
 
 
