@@ -6,8 +6,9 @@ cannot know from ``mlflow.yml`` alone:
 - the SQLite store is the project's, whatever folder Kedro was started from (a
   notebook in ``notebooks/`` included), and is created once under a file lock;
 - each pipeline has its own experiment (``chatbot``, ``translation``, ...), whose
-  artifacts live in the project's ``mlruns/<experiment>`` and which the MLflow UI
-  opens on its training runs;
+  artifacts live in the project's ``mlruns/<experiment>`` and which is tagged as a
+  model-training experiment (MLflow 3.17's UI still opens on its GenAI overview
+  unless the URL says ``workflowType=machine_learning``);
 - a run's name gives its pipeline and key sizes (``chatbot lstm 3x256 e40``) and the
   options set on the command line; tags are readable strings;
 - every saved dataset whose catalog metadata has ``mlflow_artifact_path`` is logged.
@@ -37,8 +38,8 @@ logger = logging.getLogger(__name__)
 
 METADATA_KEY = "mlflow_artifact_path"
 SQLITE_PREFIX = "sqlite:///"
-# MLflow 3's UI opens an experiment of this kind on its runs table, not on the
-# GenAI overview.
+# The kind MLflow 3 gives a model-training experiment (its UI picks the runs tab
+# by it where the workflow type is not set by the URL or the browser).
 EXPERIMENT_KIND_TAG = "mlflow.experimentKind"
 EXPERIMENT_KIND = "custom_model_development"
 DEFAULT_PIPELINE = "__default__"
