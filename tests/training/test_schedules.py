@@ -36,3 +36,23 @@ def test_the_linear_schedule_lowers_the_rate_each_epoch(tmp_path):
     rates = history["learning_rate"]
     assert rates == sorted(rates, reverse=True) and rates[-1] < rates[0]
     assert history["loss"][-1] < history["loss"][0]
+
+
+def test_restore_best_gives_back_the_epoch_best_on_validation(tmp_path):
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(0)
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(64, 4)).astype("float32")
+    # Validation wants the opposite of what training teaches: its loss rises.
+    train = tf.data.Dataset.from_tensor_slices((x, x.sum(1, keepdims=True))).batch(16)
+    validation = tf.data.Dataset.from_tensor_slices((x, -x.sum(1, keepdims=True)))
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.Adam(0.05), loss="mse")
+    options = FitOptions(epochs=5, restore_best=True, lr_patience=10, verbose=0)
+    history = fit_with_resume(
+        model, train, validation.batch(64), options, tmp_path / "ckpt"
+    )
+    assert history["val_loss"][-1] > min(history["val_loss"])  # it did get worse
+    final = model.evaluate(validation.batch(64), verbose=0)
+    assert final == pytest.approx(min(history["val_loss"]), rel=1e-4)

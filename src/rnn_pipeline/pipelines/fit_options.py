@@ -46,6 +46,7 @@ class FitParameters(Options):
     precision: Literal["float32", "mixed_float16", "mixed_bfloat16", "auto"] = "float32"
     lr_schedule: Literal["plateau", "linear"] = "plateau"
     warmup_steps: Annotated[int, Field(ge=0)] = 0
+    restore_best: bool = False
 
     def fit_options(self) -> FitOptions:
         """The subset ``fit_with_resume`` reads."""

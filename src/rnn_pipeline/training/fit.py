@@ -55,6 +55,9 @@ class FitOptions:
             (warm-up, then linear decay to ``min_learning_rate`` over the time
             budget, or over the epochs when there is none).
         warmup_steps: Warm-up steps of the ``linear`` schedule.
+        restore_best: At the end, give back the weights of the epoch with the
+            lowest validation loss rather than the last epoch's (a model that
+            starts to overfit within its budget keeps its best state).
     """
 
     epochs: int = 10
@@ -68,6 +71,7 @@ class FitOptions:
     progress_seconds: float | None = 60.0
     lr_schedule: str = "plateau"
     warmup_steps: int = 0
+    restore_best: bool = False
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> FitOptions:
@@ -188,6 +192,35 @@ class _PlateauDecay(keras.callbacks.ReduceLROnPlateau):
         super().on_epoch_end(epoch, logs)
 
 
+class _KeepBest(keras.callbacks.Callback):
+    """Keeps the weights of the epoch with the lowest of the first of ``monitors``
+    the logs hold, and puts them back when training ends."""
+
+    def __init__(self, monitors: tuple[str, ...]) -> None:
+        super().__init__()
+        self.monitors = monitors
+        self.best = float("inf")
+        self.best_epoch: int | None = None
+        self.weights: list | None = None
+
+    def on_epoch_end(self, epoch: int, logs=None) -> None:
+        logs = logs or {}
+        value = next((logs[m] for m in self.monitors if m in logs), None)
+        if value is not None and float(value) < self.best:
+            self.best, self.best_epoch = float(value), epoch
+            self.weights = self.model.get_weights()
+
+    def on_train_end(self, logs=None) -> None:
+        if self.weights is None:
+            return
+        self.model.set_weights(self.weights)
+        logger.info(
+            "Kept the weights of epoch %d, the best on validation (%.4f)",
+            self.best_epoch + 1,
+            self.best,
+        )
+
+
 def _learning_rate_rule(
     options: FitOptions, monitors: tuple[str, ...]
 ) -> keras.callbacks.Callback:
@@ -253,6 +286,7 @@ def fit_with_resume(
         _ClockCallback(training_clock),
         history_log,
         _learning_rate_rule(options, monitors),
+        *([_KeepBest(monitors)] if options.restore_best and monitors else []),
         *(extra_callbacks or []),
     ]
     model.fit(
