@@ -1,3 +1,4 @@
+import keras
 import pytest
 
 from rnn_pipeline.chat import Responder
@@ -18,10 +19,14 @@ def test_a_vocabulary_that_does_not_match_the_model_is_refused():
 
 
 def test_replies_and_refusals_come_back_in_prompt_order():
+    keras.utils.set_random_seed(0)
     responder = Responder(model_for(len(VOCAB.source)), VOCAB, CleaningRules(), 10, 5)
     replies = responder.reply(["你好", "", "hello", "你好猫"])
     assert [r.prompt for r in replies] == ["你好", "", "hello", "你好猫"]
     assert replies[0].reply is not None and replies[0].message is None
     assert replies[1].reply is None and replies[2].reply is None
     assert replies[3].reply is not None and "猫" in replies[3].message
-    assert all(len(r.reply) <= 5 for r in replies if r.reply is not None)
+    # At most 5 tokens; an untrained model may emit <unk>, one token of 5 letters.
+    assert all(
+        len(r.reply.replace("<unk>", "?")) <= 5 for r in replies if r.reply is not None
+    )
