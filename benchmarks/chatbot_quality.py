@@ -104,12 +104,6 @@ def machine() -> dict:
     }
 
 
-def distinct(texts: list[str]) -> dict:
-    from rnn_pipeline.training.scoring import diversity
-
-    return diversity(texts)
-
-
 class Benchmark:
     """The pipeline and an in-memory catalog that keeps every output for reading."""
 

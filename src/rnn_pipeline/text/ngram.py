@@ -74,16 +74,16 @@ class NgramLanguageModel:
             for i in range(top, len(padded)):
                 context = tuple(padded[i - top : i])
                 self.counts[top][context][padded[i]] += 1
-        for n in range(top, 0, -1):
-            # Continuation counts of the order below: one per distinct left extension.
-            for context, followers in self.counts[n].items():
-                shorter = context[1:]
-                for token in followers:
-                    self.counts[n - 1][shorter][token] += 1
         self._finalise()
         return self
 
     def _finalise(self) -> None:
+        """Derive the lower orders from the highest, then discounts and totals."""
+        for n in range(self.order - 1, 0, -1):
+            # Continuation counts of the order below: one per distinct left extension.
+            for context, followers in self.counts[n].items():
+                for token in followers:
+                    self.counts[n - 1][context[1:]][token] += 1
         for n, table in enumerate(self.counts):
             self._totals[n] = {c: sum(f.values()) for c, f in table.items()}
             self._types[n] = {c: len(f) for c, f in table.items()}
@@ -172,10 +172,6 @@ class NgramLanguageModel:
         for row in data["counts"]:
             *context, token, count = row
             model.counts[top][tuple(context)][token] += count
-        for n in range(top, 0, -1):
-            for context, followers in model.counts[n].items():
-                for token in followers:
-                    model.counts[n - 1][context[1:]][token] += 1
         model._finalise()
         return model
 
