@@ -38,6 +38,18 @@ def test_get_config_round_trip():
     assert clone.count_params() == model.count_params()
 
 
+def test_embedding_dropout_acts_in_training_only_and_is_kept_in_the_config():
+    model = tiny_model(num_layers=1, embedding_dropout=0.5)
+    assert Seq2Seq.from_config(model.get_config()).embedding_dropout == 0.5
+    source, decoder = batch()
+    inference = [model([source, decoder], training=False) for _ in range(2)]
+    np.testing.assert_allclose(inference[0], inference[1])
+    # One layer, so the only dropout in play is on the embedded tokens.
+    keras.utils.set_random_seed(1)
+    training = model([source, decoder], training=True)
+    assert not np.allclose(training, inference[0], atol=1e-6)
+
+
 def test_keras_file_loads_with_safe_mode_and_gives_the_same_outputs(tmp_path):
     model = tiny_model(attention="bahdanau")
     source, decoder = batch()

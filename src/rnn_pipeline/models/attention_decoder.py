@@ -29,6 +29,8 @@ class AttentionDecoder(keras.layers.Layer):
         cell_type: ``lstm``, ``gru`` or ``simple_rnn``.
         attention: ``bahdanau``, ``luong`` or ``none``.
         dropout: Dropout between layers and before the projection, in training only.
+        embedding_dropout: Dropout on the embedded tokens before the first layer, in
+            training only.
     """
 
     def __init__(
@@ -40,6 +42,7 @@ class AttentionDecoder(keras.layers.Layer):
         cell_type: str = "lstm",
         attention: str = "luong",
         dropout: float = 0.0,
+        embedding_dropout: float = 0.0,
         **kwargs,
     ) -> None:
         super().__init__(**kwargs)
@@ -50,6 +53,7 @@ class AttentionDecoder(keras.layers.Layer):
         self.cell_type = cell_type
         self.attention = attention
         self.dropout = dropout
+        self.embedding_dropout = embedding_dropout
         self.embedding = keras.layers.Embedding(
             vocabulary_size, embedding_dim, name="embedding"
         )
@@ -62,6 +66,9 @@ class AttentionDecoder(keras.layers.Layer):
         self.combine = keras.layers.Dense(units, activation="tanh", name="combine")
         self.projection = keras.layers.Dense(vocabulary_size, name="projection")
         self.dropout_layer = keras.layers.Dropout(dropout, name="dropout")
+        self.embedding_dropout_layer = keras.layers.Dropout(
+            embedding_dropout, name="embedding_dropout"
+        )
 
     @property
     def states_per_layer(self) -> int:
@@ -112,7 +119,7 @@ class AttentionDecoder(keras.layers.Layer):
         return_attention=False,
     ):
         source_mask = ops.not_equal(source_tokens, PAD)
-        x = self.embedding(tokens)
+        x = self.embedding_dropout_layer(self.embedding(tokens), training=training)
         for i, (layer, states) in enumerate(
             zip(self.recurrent_layers, self._split_states(initial_states), strict=True)
         ):
@@ -165,6 +172,7 @@ class AttentionDecoder(keras.layers.Layer):
                 "cell_type": self.cell_type,
                 "attention": self.attention,
                 "dropout": self.dropout,
+                "embedding_dropout": self.embedding_dropout,
             }
         )
         return config

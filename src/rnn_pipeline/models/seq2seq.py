@@ -29,6 +29,8 @@ class Seq2Seq(keras.Model):
         attention: ``bahdanau``, ``luong`` or ``none`` (no attention, for
             comparison).
         dropout: Dropout between layers, in training only.
+        embedding_dropout: Dropout on the embedded tokens of both sides, in training
+            only (0 by default; a regulariser for one-layer models on small corpora).
     """
 
     def __init__(
@@ -41,6 +43,7 @@ class Seq2Seq(keras.Model):
         cell_type: str = "lstm",
         attention: str = "luong",
         dropout: float = 0.2,
+        embedding_dropout: float = 0.0,
         **kwargs,
     ) -> None:
         encoder = Seq2SeqEncoder(
@@ -50,6 +53,7 @@ class Seq2Seq(keras.Model):
             num_layers,
             cell_type=cell_type,
             dropout=dropout,
+            embedding_dropout=embedding_dropout,
             name="encoder",
         )
         decoder = AttentionDecoder(
@@ -60,6 +64,7 @@ class Seq2Seq(keras.Model):
             cell_type=cell_type,
             attention=attention,
             dropout=dropout,
+            embedding_dropout=embedding_dropout,
             name="decoder",
         )
         source = keras.Input(shape=(None,), dtype="int32", name="source_tokens")
@@ -77,6 +82,7 @@ class Seq2Seq(keras.Model):
         self.cell_type = cell_type
         self.attention = attention
         self.dropout = dropout
+        self.embedding_dropout = embedding_dropout
 
     def encode(self, source_tokens) -> dict:
         """Run the encoder and return the decoding state for ``next``."""
@@ -123,6 +129,7 @@ class Seq2Seq(keras.Model):
             "cell_type": self.cell_type,
             "attention": self.attention,
             "dropout": self.dropout,
+            "embedding_dropout": self.embedding_dropout,
         }
 
     @classmethod

@@ -23,6 +23,8 @@ class Seq2SeqEncoder(keras.layers.Layer):
         num_layers: Depth of the stack.
         cell_type: ``lstm``, ``gru`` or ``simple_rnn``.
         dropout: Dropout between layers, in training only.
+        embedding_dropout: Dropout on the embedded tokens before the first layer, in
+            training only (the non-recurrent input connection, Zaremba et al. 2014).
 
     Call args:
         tokens: ``(batch, source_len)`` int ids.
@@ -40,6 +42,7 @@ class Seq2SeqEncoder(keras.layers.Layer):
         num_layers: int,
         cell_type: str = "lstm",
         dropout: float = 0.0,
+        embedding_dropout: float = 0.0,
         **kwargs,
     ) -> None:
         super().__init__(**kwargs)
@@ -49,11 +52,15 @@ class Seq2SeqEncoder(keras.layers.Layer):
         self.num_layers = num_layers
         self.cell_type = cell_type
         self.dropout = dropout
+        self.embedding_dropout = embedding_dropout
         self.embedding = keras.layers.Embedding(
             vocabulary_size, embedding_dim, name="embedding"
         )
         self.recurrent_layers = make_recurrent_stack(cell_type, units, num_layers)
         self.dropout_layer = keras.layers.Dropout(dropout, name="dropout")
+        self.embedding_dropout_layer = keras.layers.Dropout(
+            embedding_dropout, name="embedding_dropout"
+        )
 
     def build(self, tokens_shape) -> None:
         self.embedding.build(tokens_shape)
@@ -65,7 +72,7 @@ class Seq2SeqEncoder(keras.layers.Layer):
 
     def call(self, tokens, training=None):
         mask = ops.not_equal(tokens, PAD)
-        x = self.embedding(tokens)
+        x = self.embedding_dropout_layer(self.embedding(tokens), training=training)
         states = []
         for i, layer in enumerate(self.recurrent_layers):
             if i > 0:
@@ -89,6 +96,7 @@ class Seq2SeqEncoder(keras.layers.Layer):
                 "num_layers": self.num_layers,
                 "cell_type": self.cell_type,
                 "dropout": self.dropout,
+                "embedding_dropout": self.embedding_dropout,
             }
         )
         return config

@@ -56,6 +56,7 @@ class ModelOptions(Options):
     cell_type: Literal["lstm", "gru", "simple_rnn"] = "lstm"
     attention: Literal["bahdanau", "luong", "none"] = "luong"
     dropout: float = Field(0.2, ge=0, lt=1)
+    embedding_dropout: float = Field(0.0, ge=0, lt=1)
 
 
 class TrainingOptions(FitParameters):
