@@ -49,7 +49,8 @@ def test_a_corrupt_newest_model_falls_back_with_a_warning_naming_it(tmp_path, ca
     train(tmp_path, NEW, 5)
     tear(tmp_path, NEW)
     with caplog.at_level(logging.WARNING):
-        model, vocab = load_trained(catalog(tmp_path), "chatbot")
+        model, vocab, version = load_trained(catalog(tmp_path), "chatbot")
+    assert version == OLD
     assert model.output_shape == (None, 3) and vocab == {"units": 3}
     assert f"model.keras/{NEW} cannot be loaded" in caplog.text
 
@@ -67,3 +68,21 @@ def test_when_no_version_loads_the_error_names_the_folder(tmp_path):
 def test_without_any_model_the_error_names_the_folder(tmp_path):
     with pytest.raises(NoLoadableModelError, match="no saved version"):
         load_trained(catalog(tmp_path), "chatbot")
+
+
+def test_an_asked_for_version_loads_with_its_own_vocabulary(tmp_path):
+    train(tmp_path, OLD, 3)
+    train(tmp_path, NEW, 5)
+    model, vocab, version = load_trained(catalog(tmp_path), "chatbot", version=OLD)
+    assert model.output_shape == (None, 3) and vocab == {"units": 3}
+    assert version == OLD
+
+
+def test_an_asked_for_version_that_is_broken_or_absent_is_not_replaced(tmp_path):
+    train(tmp_path, OLD, 3)
+    train(tmp_path, NEW, 5)
+    tear(tmp_path, NEW)
+    with pytest.raises(NoLoadableModelError, match=f"{NEW} "):
+        load_trained(catalog(tmp_path), "chatbot", version=NEW)
+    with pytest.raises(NoLoadableModelError, match="no complete model version 2001"):
+        load_trained(catalog(tmp_path), "chatbot", version="2001-01-01T00.00.00.000Z")

@@ -14,14 +14,21 @@ from collections.abc import Callable
 
 import click
 
+from rnn_pipeline.cli.choice import MODEL_HELP
 from rnn_pipeline.cli.loading import load_trained, quiet_kedro_logs
 
 EXIT_WORDS = {"exit", "quit", ":q"}
 EMPTY_MESSAGE = "Please type a message."
 
 
-def make_responder(namespace: str = "chatbot", env: str | None = None, **overrides):
-    """A ``Responder`` over the latest trained model of ``namespace``."""
+def make_responder(
+    namespace: str = "chatbot",
+    env: str | None = None,
+    model: str | None = None,
+    **overrides,
+):
+    """A ``Responder`` over the trained model of ``namespace`` that ``model``
+    chooses (``choice.choose``; by default the champion, else the newest)."""
     from rnn_pipeline.chat import Responder
     from rnn_pipeline.pipelines.seq2seq.nodes import cleaning_rules, load_language_model
     from rnn_pipeline.pipelines.seq2seq.options import (
@@ -32,8 +39,8 @@ def make_responder(namespace: str = "chatbot", env: str | None = None, **overrid
     from rnn_pipeline.text.errors import OptionsError
     from rnn_pipeline.text.vocab import PairVocabulary
 
-    model, vocabulary, params, language_model = load_trained(
-        namespace, env, companion="reply_language_model"
+    trained, vocabulary, params, language_model = load_trained(
+        namespace, env, companion="reply_language_model", model=model
     )
     configured = parse(EvaluationOptions, params.get("evaluation_options"))
     sampler = overrides.get("sampler") or configured.sampler
@@ -56,7 +63,7 @@ def make_responder(namespace: str = "chatbot", env: str | None = None, **overrid
     buckets = parse(BucketOptions, params.get("bucket_options"))
     try:
         return Responder(
-            model,
+            trained,
             PairVocabulary.from_dict(vocabulary),
             cleaning_rules(
                 params.get("cleaning_options"), params.get("bucket_options")
@@ -100,6 +107,7 @@ def decoding_options(function):
     """The decoding options shared by ``chat`` and ``translate``."""
     options = [
         click.option("--env", "-e", default=None, help="Kedro configuration env."),
+        click.option("--model", default=None, help=MODEL_HELP),
         click.option(
             "--sampler",
             type=click.Choice(
@@ -191,14 +199,14 @@ def converse(build: Callable[[], object], ask: str, answer: str, hint: str) -> N
 @click.command()
 @click.argument("message", required=False)
 @decoding_options
-def chat(message: str | None, env: str | None, **decoding) -> None:
+def chat(message: str | None, env: str | None, model: str | None, **decoding) -> None:
     """Talk to the trained chatbot (ask > / answer >).
 
     With MESSAGE, answer it once and exit (for scripts).
     """
 
     def build():
-        return make_responder("chatbot", env, **sampler_overrides(**decoding))
+        return make_responder("chatbot", env, model, **sampler_overrides(**decoding))
 
     if message is not None:
         answer_once(build, message)
@@ -209,14 +217,16 @@ def chat(message: str | None, env: str | None, **decoding) -> None:
 @click.command()
 @click.argument("text", required=False)
 @decoding_options
-def translate(text: str | None, env: str | None, **decoding) -> None:
+def translate(text: str | None, env: str | None, model: str | None, **decoding) -> None:
     """Translate with the trained translation model (source > / target >).
 
     With TEXT, translate it once and exit (for scripts).
     """
 
     def build():
-        return make_responder("translation", env, **sampler_overrides(**decoding))
+        return make_responder(
+            "translation", env, model, **sampler_overrides(**decoding)
+        )
 
     if text is not None:
         answer_once(build, text)

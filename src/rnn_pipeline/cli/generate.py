@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from rnn_pipeline.cli.choice import MODEL_HELP
 from rnn_pipeline.cli.errors import first_line
 from rnn_pipeline.cli.loading import load_trained, quiet_kedro_logs
 
@@ -27,6 +28,7 @@ NAMESPACES = ("poetry", "shakespeare", "code")
 )
 @click.option("--length", type=int, default=None, help="Characters to generate.")
 @click.option("--env", "-e", default=None, help="Kedro configuration environment.")
+@click.option("--model", default=None, help=MODEL_HELP)
 @click.option(
     "--sampler",
     type=click.Choice(["greedy", "temperature", "top_k", "top_p"]),
@@ -42,6 +44,7 @@ def generate(
     starts: tuple[str, ...],
     length: int | None,
     env: str | None,
+    model: str | None,
     sampler: str | None,
     temperature: float | None,
     top_k: int | None,
@@ -56,7 +59,7 @@ def generate(
     if length is not None and length < 1:
         raise click.ClickException(f"--length must be at least 1, got {length}")
     with quiet_kedro_logs():
-        model, vocabulary, params, _ = load_trained(namespace, env)
+        trained, vocabulary, params, _ = load_trained(namespace, env, model=model)
     options = {
         key: value
         for key, value in (
@@ -68,7 +71,7 @@ def generate(
         if value is not None
     }
     for sample in _generate(
-        model, vocabulary, params, sampler, options, starts, length
+        trained, vocabulary, params, sampler, options, starts, length
     ):
         if sample.unknown:
             click.echo(

@@ -28,11 +28,15 @@ def quiet_kedro_logs():
 
 
 def load_trained(
-    namespace: str, env: str | None, companion: str | None = None
+    namespace: str,
+    env: str | None,
+    companion: str | None = None,
+    model: str | None = None,
 ) -> tuple[object, dict, dict, object]:
-    """The newest model of ``namespace`` that loads (an older one, with a warning,
-    when the newest is broken), its vocabulary, the params, and the newest
-    ``companion`` dataset (e.g. ``reply_language_model``) or None.
+    """The model of ``namespace`` that ``--model`` chooses (``choice.choose``), by
+    default the newest that loads (an older one, with a warning, when the newest is
+    broken); its vocabulary, the params, and the ``companion`` dataset the same run
+    saved (e.g. ``reply_language_model``) or None. Says on stderr which model it is.
 
     Raises:
         click.ClickException: No complete trained model or vocabulary: says which
@@ -43,26 +47,37 @@ def load_trained(
     from kedro.framework.startup import bootstrap_project
     from kedro.io import DatasetError
 
-    from rnn_pipeline.datasets.trained_model import load_trained as load_newest
+    from rnn_pipeline.cli.choice import choose
+    from rnn_pipeline.datasets.trained_model import load_companion
+    from rnn_pipeline.datasets.trained_model import load_trained as load_version
 
     metadata = bootstrap_project(Path.cwd())
     configure_project(metadata.package_name)
     with KedroSession.create(project_path=metadata.project_path, env=env) as session:
-        context = session.load_context()
+        context = session.load_context()  # kedro-mlflow points MLflow at the store
         params = context.params.get(namespace, {})
+        chosen = choose(namespace, model)
         try:
-            model, vocabulary = load_newest(context.catalog, namespace)
+            trained = load_version(context.catalog, namespace, chosen.version)
         except DatasetError as exc:
             # Versions that exist but do not load are named with their fault.
             reason = str(exc).strip().splitlines()[0][:200]
+            if chosen.version is not None:
+                raise click.ClickException(f"--model {model}: {reason}") from None
             found = "" if "no saved version" in reason else f" ({reason})"
             raise click.ClickException(
                 f"no trained {namespace} model was found{found}. "
                 f"Train one first: kedro run --pipelines {namespace}"
                 + ("  (or: make run)" if namespace == "chatbot" else "")
             ) from None
+        which = chosen.which
+        if chosen.version is None:
+            which = f"{which} (saved {trained.version})"
+        click.echo(f"Model: {which}", err=True)
         extra = None
         if companion and f"{namespace}.{companion}" in context.catalog:
             with contextlib.suppress(DatasetError):
-                extra = context.catalog.load(f"{namespace}.{companion}")
-    return model, vocabulary, params, extra
+                extra = load_companion(
+                    context.catalog, f"{namespace}.{companion}", trained.version
+                )
+    return trained.model, trained.vocabulary, params, extra

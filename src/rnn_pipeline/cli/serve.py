@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import os
-import re
 import sys
 from pathlib import Path
 
 import click
+
+from rnn_pipeline.cli.choice import (
+    KEDRO_VERSION,
+    KEDRO_VERSION_TAG,
+    MODEL_HELP,
+    RUN_ID,
+    champion,
+    registered_version,
+)
 
 
 def latest_served_model(namespace: str) -> str:
@@ -31,27 +39,6 @@ def latest_served_model(namespace: str) -> str:
     return models[0].model_uri
 
 
-DEFAULT_ALIAS = "champion"
-RUN_ID = re.compile(r"^[0-9a-f]{32}$")
-
-
-def _registered_version(namespace: str, model: str):
-    """The registered version ``model`` names: a version number or an alias."""
-    import mlflow
-    from mlflow.exceptions import MlflowException
-
-    client = mlflow.MlflowClient()
-    try:
-        if model.isdigit():
-            return client.get_model_version(namespace, model)
-        return client.get_model_version_by_alias(namespace, model)
-    except MlflowException:
-        raise click.ClickException(
-            f"--model {model}: no version or alias {model!r} of the registered model "
-            f"{namespace!r}; give a run id, a version number or an alias"
-        ) from None
-
-
 def _run_model(namespace: str, run_id: str) -> str:
     """URI of the ``<namespace>_pyfunc`` model that run ``run_id`` logged."""
     import mlflow
@@ -69,28 +56,38 @@ def _run_model(namespace: str, run_id: str) -> str:
     return models[0].model_uri
 
 
-def choose_served_model(namespace: str, model: str | None) -> tuple[str, str]:
-    """The model URI to serve and a line saying which it is.
-
-    ``model`` is a run id, a version number of the registered model ``namespace``
-    or one of its aliases; by default the alias ``champion`` when set, else the
-    newest logged model.
-    """
+def _run_of_kedro_version(version: str) -> str:
+    """The MLflow run that Kedro run ``version`` was tracked in."""
     import mlflow
-    from mlflow.exceptions import MlflowException
 
+    experiments = [e.experiment_id for e in mlflow.search_experiments()]
+    runs = mlflow.search_runs(
+        experiments,
+        filter_string=f"tags.{KEDRO_VERSION_TAG} = '{version}'",
+        output_format="list",
+    )
+    if not runs:
+        raise click.ClickException(f"--model {version}: no MLflow run of that version")
+    return runs[0].info.run_id
+
+
+def choose_served_model(namespace: str, model: str | None) -> tuple[str, str]:
+    """The model URI to serve and a line saying which it is (``choice.choose``'s
+    rules: run id, registered version, alias or Kedro version; by default the
+    alias ``champion`` when set, else the newest logged model)."""
+    if model is not None and KEDRO_VERSION.match(model):
+        run_id = _run_of_kedro_version(model)
+        return _run_model(namespace, run_id), f"the model of run {run_id} ({model})"
     if model is not None and RUN_ID.match(model):
         return _run_model(namespace, model), f"the model of run {model}"
-    if model is not None:
-        version = _registered_version(namespace, model)
-    else:
-        try:
-            version = mlflow.MlflowClient().get_model_version_by_alias(
-                namespace, DEFAULT_ALIAS
-            )
-        except MlflowException:  # no alias set: the newest logged model
-            uri = latest_served_model(namespace)
-            return uri, f"the newest {namespace} model ({uri})"
+    version = (
+        registered_version(namespace, model)
+        if model is not None
+        else champion(namespace)
+    )
+    if version is None:  # no alias set: the newest logged model
+        uri = latest_served_model(namespace)
+        return uri, f"the newest {namespace} model ({uri})"
     return (
         f"models:/{namespace}/{version.version}",
         f"{namespace} version {version.version} (run {version.run_id})",
@@ -102,12 +99,7 @@ def choose_served_model(namespace: str, model: str | None) -> tuple[str, str]:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5001, show_default=True, type=int)
 @click.option("--env", "-e", default=None, help="Kedro configuration environment.")
-@click.option(
-    "--model",
-    default=None,
-    help="A run id, a registered version number or an alias (default: the alias "
-    "'champion' when set, else the newest model).",
-)
+@click.option("--model", default=None, help=MODEL_HELP)
 def serve(
     namespace: str, host: str, port: int, env: str | None, model: str | None
 ) -> None:

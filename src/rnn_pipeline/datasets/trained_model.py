@@ -9,7 +9,7 @@ when no version loads, its error names the folder and each version's fault.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, NamedTuple
 
 from kedro.io import DatasetError
 
@@ -22,45 +22,68 @@ class NoLoadableModelError(DatasetError, UserInputError):
     """No version of a trained model (with its vocabulary) can be loaded."""
 
 
-def load_trained(catalog: Any, namespace: str) -> tuple[Any, Any]:
-    """The newest complete, loadable ``<namespace>.model`` and its vocabulary.
+class Trained(NamedTuple):
+    """A trained model, the vocabulary it was trained with and its Kedro version."""
+
+    model: Any
+    vocabulary: Any
+    version: str
+
+
+def load_trained(catalog: Any, namespace: str, version: str | None = None) -> Trained:
+    """The newest complete, loadable ``<namespace>.model`` and its vocabulary, or
+    exactly ``version`` when one is asked for.
 
     The vocabulary is the one of the same run (the same version), or else the newest
     one saved before the model (a run started from the training node reuses it).
 
     Args:
         catalog: The project's Kedro catalog.
-        namespace: ``chatbot`` or ``translation``.
-
-    Returns:
-        The model and the vocabulary (as its dataset loads it).
+        namespace: ``chatbot``, ``translation`` or a char-RNN namespace.
+        version: A Kedro save version (``2026-11-25T10.00.00.000Z``) to load; then
+            no other version is tried.
 
     Raises:
-        NoLoadableModelError: If no version loads; names the folder.
+        NoLoadableModelError: If no version loads, or ``version`` is not there or
+            does not load; names the folder.
     """
-    model_name, vocab_name = f"{namespace}.model", f"{namespace}.vocab"
+    model_name = f"{namespace}.model"
     folder = _folder(catalog.get(model_name))
+    versions = _complete_versions(catalog.get(model_name))
+    if version is not None:
+        if version not in versions:
+            raise NoLoadableModelError(
+                f"no complete model version {version} in {folder} "
+                f"(found: {', '.join(versions[:5]) or 'none'})"
+            )
+        versions = [version]
     broken: list[str] = []
-    for version in _complete_versions(catalog.get(model_name)):
+    for candidate in versions:
         try:
-            model = catalog.load(model_name, version=version)
-            vocab_version = _vocab_version(catalog.get(vocab_name), version)
-            vocabulary = catalog.load(vocab_name, version=vocab_version)
+            model = catalog.load(model_name, version=candidate)
+            vocabulary = load_companion(catalog, f"{namespace}.vocab", candidate)
         except DatasetError as exc:
             reason = _first_line(exc)
-            broken.append(f"{version} ({reason})")
+            broken.append(f"{candidate} ({reason})")
             logger.warning(
-                "Model %s/%s cannot be loaded (%s); trying the version before it",
+                "Model %s/%s cannot be loaded (%s)%s",
                 folder,
-                version,
+                candidate,
                 reason,
+                "" if version else "; trying the version before it",
             )
             continue
         if broken:
-            logger.warning("Using the older model %s/%s", folder, version)
-        return model, vocabulary
+            logger.warning("Using the older model %s/%s", folder, candidate)
+        return Trained(model, vocabulary, candidate)
     found = "; ".join(broken) if broken else "no saved version"
     raise NoLoadableModelError(f"no loadable model in {folder}: {found}")
+
+
+def load_companion(catalog: Any, name: str, model_version: str) -> Any:
+    """Dataset ``name`` as saved by the run that saved ``model_version``: the same
+    version, else the newest one saved before it, else the newest."""
+    return catalog.load(name, version=_version_for(catalog.get(name), model_version))
 
 
 def _complete_versions(dataset: Any) -> list[str]:
@@ -75,8 +98,8 @@ def _complete_versions(dataset: Any) -> list[str]:
     return versions
 
 
-def _vocab_version(dataset: Any, model_version: str) -> str | None:
-    """The vocabulary saved with the model, else the newest one saved before it."""
+def _version_for(dataset: Any, model_version: str) -> str | None:
+    """The version saved with the model, else the newest one saved before it."""
     for version in _complete_versions(dataset):
         if version <= model_version:  # timestamps sort as strings
             return version
