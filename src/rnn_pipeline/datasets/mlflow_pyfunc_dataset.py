@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import tempfile
-from importlib import resources
+from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,29 @@ SIGNATURE = ModelSignature(
     inputs=Schema([ColSpec("string", "message")]),
     outputs=Schema([ColSpec("string", "reply"), ColSpec("string", "notice")]),
 )
+
+# What the served code imports, pinned to this environment's versions. Given
+# explicitly, MLflow does not infer them by loading the model in a subprocess (about
+# 10 s per run, and its guess left out keras and tensorflow).
+SERVED_DISTRIBUTIONS = (
+    "mlflow",
+    "keras",
+    "tensorflow",
+    "numpy",
+    "pandas",
+    "rnn_pipeline",
+)
+
+
+def serving_requirements() -> list[str]:
+    """``name==version`` of each served distribution that is installed."""
+    pinned = []
+    for name in SERVED_DISTRIBUTIONS:
+        try:
+            pinned.append(f"{name.replace('_', '-')}=={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            continue
+    return pinned
 
 
 class Seq2SeqPyfuncDataset(AbstractDataset[dict, None]):
@@ -73,6 +96,7 @@ class Seq2SeqPyfuncDataset(AbstractDataset[dict, None]):
                     )
                 },
                 signature=SIGNATURE,
+                pip_requirements=serving_requirements(),
             )
         logger.info("Logged the servable model %s (%s)", self._name, info.model_uri)
 
