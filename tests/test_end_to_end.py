@@ -188,22 +188,14 @@ def test_chat_answers_a_single_message_like_the_pipeline_did(trained_project):
     assert f"Model: the newest chatbot model (saved {version})" in result.stderr
 
 
-def test_chat_model_option_chooses_by_run_or_version_and_names_a_bad_choice(
-    trained_project,
-):
+def test_chat_model_option_chooses_the_model_of_a_run(trained_project):
     mlflow.set_tracking_uri(f"sqlite:///{trained_project / 'mlflow.db'}")
     run = mlflow.search_runs(experiment_names=["chatbot"], output_format="list")[0]
     version = run.data.tags["run_id"]  # kedro-mlflow's tag: Kedro's save version
     result = kedro(trained_project, "chat", "--model", run.info.run_id, "你好")
     assert result.returncode == 0, result.stderr[-2000:]
     assert f"Model: chatbot model of run {run.info.run_id} ({version})" in result.stderr
-    missing = "2001-01-01T00.00.00.000Z"
-    result = kedro(trained_project, "chat", "--model", missing, "你好")
-    assert result.returncode == 1
-    assert f"Error: --model {missing}: no complete model version {missing}" in (
-        result.stderr
-    )
-    assert "Traceback" not in result.stderr
+    assert result.stdout.strip()
 
 
 def test_chat_loop_handles_bad_input_and_ends_on_exit(trained_project):

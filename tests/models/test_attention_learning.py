@@ -21,7 +21,9 @@ MIN_LEN, MAX_LEN = 30, 40
 def copy_task(n: int, rng: np.random.Generator):
     sources, targets = [], []
     for _ in range(n):
-        sequence = list(rng.integers(4, 4 + SYMBOLS, rng.integers(MIN_LEN, MAX_LEN + 1)))
+        sequence = list(
+            rng.integers(4, 4 + SYMBOLS, rng.integers(MIN_LEN, MAX_LEN + 1))
+        )
         sources.append(sequence)
         targets.append(sequence + [EOS])
     return pad_ids(sources, MAX_LEN), pad_ids(targets, MAX_LEN + 1)
