@@ -9,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install browser fonts run test lint bench chatbot-quality viz mlflow-ui serve clean
+.PHONY: install browser fonts run test lint bench chatbot-quality viz mlflow-ui serve chat-web clean
 
 install: $(STAMP)
 
@@ -74,6 +74,11 @@ viz: install
 
 serve: install
 	$(BIN)/kedro serve --namespace chatbot --host 127.0.0.1 --port 5001
+
+# The chat page on http://127.0.0.1:5002/; MODEL=... and COMPARE=... choose models
+# (run id, registered version, alias or Kedro version), COMPARE side by side.
+chat-web: install
+	$(BIN)/kedro chat-web --host 127.0.0.1 --port 5002 $(if $(MODEL),--model $(MODEL)) $(if $(COMPARE),--compare $(COMPARE))
 
 mlflow-ui: install
 	$(BIN)/mlflow ui --backend-store-uri sqlite:///mlflow.db --host 127.0.0.1 --port 5000

@@ -181,3 +181,32 @@ def test_mlflow_ui_lists_both_runs_and_compares_their_bucket_metrics(browser, tw
                        "perplexity_ratio_trigram_10x15"):  # fmt: skip
             assert metric in shown, f"{metric} not in the compared metrics {shown}"
         browser.save_screenshot(str(SCREENSHOTS / "mlflow_compare.png"))
+
+
+def test_the_chat_page_answers_with_two_models_side_by_side(browser, two_runs):
+    mlflow.set_tracking_uri(f"sqlite:///{two_runs / 'mlflow.db'}")
+    runs = mlflow.search_runs(experiment_names=["chatbot"], output_format="list")
+    first, second = (run.info.run_id for run in runs)
+    port = free_port()
+    command = [str(BIN / "kedro"), "chat-web", "--port", str(port),
+               "--model", first, "--compare", second]  # fmt: skip
+    with server(command, two_runs, port) as url:
+        browser.get(f"{url}/")
+        heads = [e.text for e in browser.find_elements("css selector", ".head")]
+        assert heads == [f"A: {first}", f"B: {second}"]
+        replies = []
+        for message, count in (("你好", 2), ("", 4)):  # one message at a time
+            browser.find_element("id", "message").send_keys(message)
+            browser.find_element("id", "send").click()
+            replies = wait_for(
+                lambda n=count: (
+                    cells
+                    if len(cells := browser.find_elements("css selector", ".reply"))
+                    == n
+                    else None
+                ),
+                what=f"{count} replies",
+            )
+        assert all(cell.text for cell in replies[:2])  # the models' answers to 你好
+        assert [cell.text for cell in replies[2:]] == ["Please type a message."] * 2
+        browser.save_screenshot(str(SCREENSHOTS / "chat_page.png"))
