@@ -11,7 +11,8 @@ import urllib.request
 import pytest
 
 from rnn_pipeline.chat import Reply
-from rnn_pipeline.cli.chat_web import MAX_MESSAGE_CHARS, build_app
+from rnn_pipeline.cli.chat_web import build_app
+from rnn_pipeline.serving.seq2seq_pyfunc import RequestLimits
 from tests.test_end_to_end import free_port
 
 
@@ -33,7 +34,10 @@ def url():
     import uvicorn
 
     port = free_port()
-    app = build_app({"A: one": Upper("!"), "B: <two>": Upper("?")})
+    app = build_app(
+        {"A: one": Upper("!"), "B: <two>": Upper("?")},
+        RequestLimits().max_message_chars,
+    )
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -74,7 +78,8 @@ def test_bad_requests_are_400s_naming_the_limit_or_422s(url):
     status, body = post(url, json.dumps({"message": "x" * 1001}).encode())
     assert status == 400
     assert body["detail"] == (
-        f"expected a message of at most {MAX_MESSAGE_CHARS} characters, got 1001"
+        f"expected a message of at most {RequestLimits().max_message_chars} "
+        "characters, got 1001"
     )
     assert post(url, b"{not json")[0] == 422
     assert post(url, json.dumps({"text": "hi"}).encode())[0] == 422

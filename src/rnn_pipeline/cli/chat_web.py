@@ -18,8 +18,6 @@ from rnn_pipeline.cli.choice import MODEL_HELP
 from rnn_pipeline.cli.converse import make_responder
 from rnn_pipeline.cli.loading import quiet_kedro_logs
 
-MAX_MESSAGE_CHARS = 1000
-
 PAGE = """<!doctype html>
 <html lang="zh"><head><meta charset="utf-8"><title>rnn_pipeline chat</title>
 <style>
@@ -71,8 +69,9 @@ def render_page(labels: list[str]) -> str:
     return PAGE.format(columns=len(labels), heads=heads, title=title)
 
 
-def build_app(responders: Mapping[str, object]):
-    """The FastAPI app over ``{label: Responder}`` (one or two models)."""
+def build_app(responders: Mapping[str, object], max_message_chars: int):
+    """The FastAPI app over ``{label: Responder}`` (one or two models); longer
+    messages than ``max_message_chars`` are refused with a 400."""
     from fastapi import FastAPI, HTTPException
     from fastapi.responses import HTMLResponse
 
@@ -85,10 +84,10 @@ def build_app(responders: Mapping[str, object]):
 
     @app.post("/api/reply")
     def reply(request: Message) -> dict:
-        if len(request.message) > MAX_MESSAGE_CHARS:
+        if len(request.message) > max_message_chars:
             raise HTTPException(
                 400,
-                f"expected a message of at most {MAX_MESSAGE_CHARS} characters, "
+                f"expected a message of at most {max_message_chars} characters, "
                 f"got {len(request.message)}",
             )
         answers = []
@@ -123,6 +122,12 @@ def chat_web(
     with --compare, two models answer each message side by side."""
     import uvicorn
 
+    from rnn_pipeline.serving.seq2seq_pyfunc import RequestLimits
+
+    try:  # the served model's limit (RNN_PIPELINE_MAX_MESSAGE_CHARS), checked first
+        limits = RequestLimits.from_env()
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
     choices = [model] if compare is None else [model, compare]
     responders = {}
     with quiet_kedro_logs():
@@ -130,4 +135,5 @@ def chat_web(
             label = f"{'AB'[index]}: {choice or 'default model'}"
             responders[label] = make_responder(namespace, env, choice)
     click.echo(f"Chat page on http://{host}:{port}/ (Ctrl-C ends)", err=True)
-    uvicorn.run(build_app(responders), host=host, port=port, log_level="warning")
+    app = build_app(responders, limits.max_message_chars)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
