@@ -157,3 +157,23 @@ def test_kedro_run_stops_before_its_first_node(tmp_path, override, expected):
     assert "Traceback" not in result.stderr
     # Nothing ran: the first node would have written the parsed conversations.
     assert not any((project / "data/02_intermediate").rglob("*.parquet"))
+
+
+def test_nodes_get_their_parameter_groups_as_typed_options():
+    from rnn_pipeline.pipelines.seq2seq.options import SplitOptions, TrainingOptions
+
+    inputs = {
+        "params:chatbot.split_options": {"test_fraction": 0.25},
+        "params:chatbot.training_options": {"epochs": 3},
+        "params:chatbot.training_options.epochs": 3,  # a single key stays as it is
+        "chatbot.pairs": ["a dataset"],
+    }
+    typed = ValidateParametersHook().before_node_run(None, inputs)
+    assert set(typed) == {
+        "params:chatbot.split_options",
+        "params:chatbot.training_options",
+    }
+    assert typed["params:chatbot.split_options"] == SplitOptions(test_fraction=0.25)
+    assert isinstance(typed["params:chatbot.training_options"], TrainingOptions)
+    assert typed["params:chatbot.training_options"].epochs == 3
+    assert ValidateParametersHook().before_node_run(None, {"chatbot.pairs": 1}) is None

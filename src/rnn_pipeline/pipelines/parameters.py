@@ -6,8 +6,9 @@ module whose ``GROUPS`` declare its groups. ``ValidateParametersHook`` checks al
 groups of every namespace a run touches when the run starts: a misspelt group
 (``training_option``), an unknown key or a bad value, a wrong sampler or options
 it does not take, all fail in the first seconds with one line (``OptionsError``).
-Nodes still receive the YAML dicts (kedro-mlflow logs dict parameters key by key)
-and ``parse`` them, which then cannot fail.
+Before each node runs, the same hook hands it its groups as typed options
+(``typed_inputs``) in place of the YAML dicts, so nodes never parse parameters;
+kedro-mlflow, whose hook sees the original inputs, still logs them key by key.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 
 from kedro.framework.hooks import hook_impl
 
-from rnn_pipeline.pipelines.options import Groups, Options, validate_namespace
+from rnn_pipeline.pipelines.options import Groups, Options, parse, validate_namespace
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +62,36 @@ def parameter_namespaces(inputs: Iterable[str]) -> list[str]:
     )
 
 
+def group_input(name: str) -> tuple[str, str] | None:
+    """``params:<namespace>.<group>`` -> (namespace, group); None for other inputs
+    (datasets, whole namespaces, single keys such as ``params:ns.group.key``)."""
+    if not name.startswith("params:"):
+        return None
+    parts = name.removeprefix("params:").split(".")
+    return (parts[0], parts[1]) if len(parts) == 2 else None
+
+
+def typed_inputs(inputs: Mapping[str, Any]) -> dict[str, Options]:
+    """A node's parameter-group inputs as their declared options.
+
+    Args:
+        inputs: The node's inputs by name, as Kedro loaded them.
+
+    Returns:
+        Input name -> options, for every input that is a declared group (dicts
+        already validated by the hook when the run started, so parsing cannot fail).
+    """
+    typed = {}
+    for name, value in inputs.items():
+        group = group_input(name)
+        if group is None or group[0] not in NAMESPACES:
+            continue
+        options_type = groups_of(group[0]).get(group[1])
+        if options_type is not None:
+            typed[name] = parse(options_type, value, ".".join(group))
+    return typed
+
+
 def validate_parameters(
     parameters: Mapping[str, Any], inputs: Iterable[str]
 ) -> dict[str, dict[str, Options]]:
@@ -98,7 +129,8 @@ def validate_parameters(
 
 
 class ValidateParametersHook:
-    """Validates the parameters of the pipelines being run before any node runs."""
+    """Validates the parameters of the pipelines being run before any node runs,
+    and hands each node its parameter groups typed."""
 
     @hook_impl(tryfirst=True)
     def before_pipeline_run(self, run_params: dict, pipeline, catalog) -> None:
@@ -111,3 +143,8 @@ class ValidateParametersHook:
                     for namespace, groups in validated.items()
                 ),
             )
+
+    @hook_impl
+    def before_node_run(self, node, inputs: dict[str, Any]) -> dict | None:
+        """The node's parameter groups as options (Kedro replaces those inputs)."""
+        return typed_inputs(inputs) or None
