@@ -112,6 +112,7 @@ class Benchmark:
 
         from rnn_pipeline.datasets import ConvCorpusDataset
         from rnn_pipeline.pipelines.chatbot import create_pipeline
+        from rnn_pipeline.pipelines.parameters import typed_inputs
 
         class KeptDataset(MemoryDataset):
             """Memory that the runner does not free, so outputs can be read after."""
@@ -129,8 +130,11 @@ class Benchmark:
         datasets[f"{NAMESPACE}.raw_corpus"] = ConvCorpusDataset(filepath=str(corpus))
         params = copy.deepcopy(params)
         params["training_options"]["checkpoint_dir"] = str(checkpoints)
-        for group, values in params.items():
-            datasets[f"params:{NAMESPACE}.{group}"] = KeptDataset(values)
+        typed = typed_inputs(
+            {f"params:{NAMESPACE}.{group}": values for group, values in params.items()}
+        )  # as Kedro hands them to nodes
+        datasets.update({name: KeptDataset(options) for name, options in typed.items()})
+        self.typed = typed_inputs
         self.params = params
         self.catalog = DataCatalog(datasets=datasets)
         self.done: set[str] = set()
@@ -164,7 +168,8 @@ class Benchmark:
             "sampler_options": options,
             "prompts": EVERYDAY_PROMPTS,
         }
-        self.catalog[f"params:{NAMESPACE}.evaluation_options"] = self.kept(evaluation)
+        name = f"params:{NAMESPACE}.evaluation_options"
+        self.catalog[name] = self.kept(self.typed({name: evaluation})[name])
         if self.test_buckets is None:
             self.test_buckets = self.load("test_buckets")
         test = self.test_buckets
@@ -174,6 +179,7 @@ class Benchmark:
         nodes = [
             f"{NAMESPACE}.decode_test_set_node",
             f"{NAMESPACE}.score_test_outputs_node",
+            f"{NAMESPACE}.configure_responder_node",  # the prompts decode alike
             f"{NAMESPACE}.reply_to_prompts_node",
         ]
         start = time.perf_counter()

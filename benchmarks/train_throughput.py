@@ -198,33 +198,31 @@ def time_steps(model, batches, steps: int, model_options: dict, vocab_size: int)
 def prepare_arrays(corpus: Path, params: dict) -> dict:
     """Training arrays of ``corpus`` through the chatbot pipeline's own nodes."""
     from rnn_pipeline.pipelines.chatbot import nodes as chat
+    from rnn_pipeline.pipelines.chatbot.options import GROUPS
+    from rnn_pipeline.pipelines.options import validate_namespace
     from rnn_pipeline.pipelines.seq2seq import nodes as s2s
     from rnn_pipeline.training.batching import frame_to_arrays
 
+    options = validate_namespace("chatbot", params, GROUPS)  # typed, as Kedro does
     text = corpus.read_bytes().decode("utf-8", errors="replace")
     turns, _ = chat.parse_conversations({"source": str(corpus), "text": text})
     pairs, _ = chat.pair_conversations(
-        turns,
-        params["pairing_options"],
-        params["cleaning_options"],
-        params["bucket_options"],
+        turns, options["pairing_options"], options["cleaning_options"]
     )
-    train, test = s2s.split_pairs(pairs, params["split_options"])
-    vocab = s2s.build_vocabulary(train, params["vocab_options"])
+    train, test = s2s.split_pairs(pairs, options["split_options"])
+    vocab = s2s.build_vocabulary(train, options["vocab_options"])
+    buckets = options["bucket_options"]
     train_b, _, _ = s2s.bucket_pairs(
-        s2s.vectorize_pairs(train, vocab),
-        s2s.vectorize_pairs(test, vocab),
-        params["bucket_options"],
+        s2s.vectorize_pairs(train, vocab), s2s.vectorize_pairs(test, vocab), buckets
     )
-    buckets = params["bucket_options"]["buckets"]
     sources, targets, bucket_ids = frame_to_arrays(
-        train_b, buckets[-1][0], buckets[-1][1]
+        train_b, buckets.max_source_len, buckets.max_target_len
     )
     return {
         "sources": sources,
         "targets": targets,
         "buckets": bucket_ids,
-        "vocab_size": len(vocab["source"]["tokens"]),
+        "vocab_size": len(vocab.source),
         "corpus": str(corpus),
     }
 

@@ -9,6 +9,8 @@ from pathlib import Path
 from kedro.framework.hooks import hook_impl
 from kedro.io import AbstractVersionedDataset
 
+from rnn_pipeline.pipelines.options import plain
+
 logger = logging.getLogger(__name__)
 
 
@@ -38,7 +40,7 @@ class DistributeHook:
         for name in sorted(pipeline.inputs()):
             if not (name.startswith("params:") and name.endswith("training_options")):
                 continue
-            options = catalog.load(name)
+            options = plain(catalog.load(name))  # typed by Kedro, or a dict
             if (
                 isinstance(options, dict)
                 and options.get("distribute") == "multi_worker"

@@ -31,6 +31,7 @@ from typing import Any
 import mlflow
 from kedro.framework.hooks import hook_impl
 
+from rnn_pipeline.pipelines.options import plain
 from rnn_pipeline.text.errors import UserInputError
 from rnn_pipeline.tracking_guard import failed, tolerate
 
@@ -136,6 +137,7 @@ def describe_run(
     the YAML and 10 epochs.
     """
     parts = ["+".join(names)]
+    params = plain(params)  # Kedro hands typed groups as options objects
     for name in names:
         group = params.get(name)
         if not isinstance(group, Mapping):

@@ -18,6 +18,7 @@ from kedro.framework.hooks import hook_impl
 from kedro_mlflow.framework.hooks.mlflow_hook import MlflowHook
 from kedro_mlflow.io.metrics import MlflowMetricsHistoryDataset
 
+from rnn_pipeline.pipelines.options import plain
 from rnn_pipeline.text.errors import UserInputError
 
 logger = logging.getLogger(__name__)
@@ -114,7 +115,8 @@ class TolerantMlflowHook(MlflowHook):
         if failed():
             return
         with tolerate(f"logging the parameters of {node.name}"):
-            super().before_node_run(node, catalog, inputs, is_async)
+            # Typed groups are logged key by key, as their YAML dicts were.
+            super().before_node_run(node, catalog, plain(inputs), is_async)
 
     @hook_impl(trylast=True)  # after the other hooks have finished their work
     def after_pipeline_run(self, run_params, pipeline, catalog) -> None:

@@ -159,7 +159,8 @@ def test_kedro_run_stops_before_its_first_node(tmp_path, override, expected):
     assert not any((project / "data/02_intermediate").rglob("*.parquet"))
 
 
-def test_nodes_get_their_parameter_groups_as_typed_options():
+def test_typed_inputs_are_what_kedro_hands_a_node():
+    from rnn_pipeline.pipelines.parameters import typed_inputs
     from rnn_pipeline.pipelines.seq2seq.options import SplitOptions, TrainingOptions
 
     inputs = {
@@ -168,7 +169,7 @@ def test_nodes_get_their_parameter_groups_as_typed_options():
         "params:chatbot.training_options.epochs": 3,  # a single key stays as it is
         "chatbot.pairs": ["a dataset"],
     }
-    typed = ValidateParametersHook().before_node_run(None, inputs)
+    typed = typed_inputs(inputs)
     assert set(typed) == {
         "params:chatbot.split_options",
         "params:chatbot.training_options",
@@ -176,4 +177,4 @@ def test_nodes_get_their_parameter_groups_as_typed_options():
     assert typed["params:chatbot.split_options"] == SplitOptions(test_fraction=0.25)
     assert isinstance(typed["params:chatbot.training_options"], TrainingOptions)
     assert typed["params:chatbot.training_options"].epochs == 3
-    assert ValidateParametersHook().before_node_run(None, {"chatbot.pairs": 1}) is None
+    assert typed_inputs({"chatbot.pairs": 1}) == {}

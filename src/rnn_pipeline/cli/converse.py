@@ -28,51 +28,43 @@ def make_responder(
     **overrides,
 ):
     """A ``Responder`` over the trained model of ``namespace`` that ``model``
-    chooses (``choice.choose``; by default the champion, else the newest)."""
+    chooses (``choice.choose``; by default the champion, else the newest), answering
+    with the ``ResponderConfig`` its run saved; ``overrides`` (``sampler``,
+    ``sampler_options``, ``max_length``) change only the decoding."""
     from rnn_pipeline.chat import Responder
-    from rnn_pipeline.pipelines.seq2seq.nodes import cleaning_rules, load_language_model
     from rnn_pipeline.pipelines.seq2seq.options import (
-        BucketOptions,
         EvaluationOptions,
         parse,
+        responder_config,
     )
     from rnn_pipeline.text.errors import OptionsError
-    from rnn_pipeline.text.vocab import PairVocabulary
+    from rnn_pipeline.text.ngram import NgramLanguageModel
 
-    trained, vocabulary, params, language_model = load_trained(
-        namespace, env, companion="reply_language_model", model=model
+    trained, vocabulary, params, saved = load_trained(
+        namespace, env, ("responder_config", "reply_language_model"), model=model
     )
-    configured = parse(EvaluationOptions, params.get("evaluation_options"))
-    sampler = overrides.get("sampler") or configured.sampler
-    # The configured options belong to the configured sampler only; options from
-    # the command line are checked like the YAML ones.
-    options = overrides.get("sampler_options") or (
-        configured.sampler_options if sampler == configured.sampler else {}
+    # Models saved before the configuration was kept answer with today's settings.
+    config = saved["responder_config"] or responder_config(params)
+    config = config.with_decoding(
+        overrides.get("sampler"),
+        overrides.get("sampler_options") or None,
+        overrides.get("max_length"),
     )
-    try:
-        evaluation = parse(
+    try:  # options from the command line are checked like the YAML ones
+        parse(
             EvaluationOptions,
-            {
-                **configured.model_dump(),
-                "sampler": sampler,
-                "sampler_options": options,
-            },
+            {"sampler": config.sampler, "sampler_options": config.sampler_options},
         )
     except OptionsError as exc:
         raise click.ClickException(str(exc)) from None
-    buckets = parse(BucketOptions, params.get("bucket_options"))
+    language_model = saved["reply_language_model"]
     try:
         return Responder(
             trained,
-            PairVocabulary.from_dict(vocabulary),
-            cleaning_rules(
-                params.get("cleaning_options"), params.get("bucket_options")
-            ),
-            buckets.max_source_len,
-            overrides.get("max_length") or evaluation.max_reply_length,
-            evaluation.sampler,
-            evaluation.sampler_options,
-            language_model=load_language_model(language_model),
+            vocabulary,
+            config,
+            language_model=language_model
+            and NgramLanguageModel.from_dict(language_model),
         )
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None

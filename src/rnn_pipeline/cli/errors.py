@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from collections.abc import Callable
 
 import click
@@ -23,7 +24,9 @@ def _user_error_types() -> tuple[type[BaseException], ...]:
 
 def user_error(exc: BaseException | None) -> BaseException | None:
     """The first error in ``exc``'s chain that a user can fix, if any."""
-    types = _user_error_types()
+    from kedro.validation.exceptions import ParameterValidationError
+
+    types = (*_user_error_types(), ParameterValidationError)
     seen = set()
     while exc is not None and id(exc) not in seen:
         seen.add(id(exc))
@@ -31,6 +34,20 @@ def user_error(exc: BaseException | None) -> BaseException | None:
             return exc
         exc = exc.__cause__ or exc.__context__
     return None
+
+
+_PARAMETER_ERROR = re.compile(r"^- Parameter '([^']+)': (.+)$", re.MULTILINE)
+
+
+def one_line(exc: BaseException) -> str:
+    """A user error's message. Kedro's parameter validation lists one
+    ``- Parameter '<key>': <message>`` line per group; they become
+    ``invalid <key>: <message>``, as the project's own checks say it."""
+    text = str(exc).strip()
+    problems = _PARAMETER_ERROR.findall(text)
+    if problems:
+        return "; ".join(f"invalid {key}: {message}" for key, message in problems)
+    return text
 
 
 def one_line_errors(callback: Callable) -> Callable:
@@ -44,7 +61,7 @@ def one_line_errors(callback: Callable) -> Callable:
             cause = user_error(exc)
             if cause is None or os.environ.get(TRACEBACK_ENV):
                 raise
-            raise click.ClickException(str(cause).strip()) from None
+            raise click.ClickException(one_line(cause)) from None
 
     return wrapper
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -30,13 +32,14 @@ def quiet_kedro_logs():
 def load_trained(
     namespace: str,
     env: str | None,
-    companion: str | None = None,
+    companions: Sequence[str] = (),
     model: str | None = None,
-) -> tuple[object, dict, dict, object]:
+) -> tuple[object, Any, dict, dict[str, Any]]:
     """The model of ``namespace`` that ``--model`` chooses (``choice.choose``), by
     default the newest that loads (an older one, with a warning, when the newest is
-    broken); its vocabulary, the params, and the ``companion`` dataset the same run
-    saved (e.g. ``reply_language_model``) or None. Says on stderr which model it is.
+    broken); its vocabulary, the params, and each ``companions`` dataset the same
+    run saved (e.g. ``responder_config``), None where there is none. Says on stderr
+    which model it is.
 
     Raises:
         click.ClickException: No complete trained model or vocabulary: says which
@@ -74,10 +77,12 @@ def load_trained(
         if chosen.version is None:
             which = f"{which} (saved {trained.version})"
         click.echo(f"Model: {which}", err=True)
-        extra = None
-        if companion and f"{namespace}.{companion}" in context.catalog:
-            with contextlib.suppress(DatasetError):
-                extra = load_companion(
-                    context.catalog, f"{namespace}.{companion}", trained.version
-                )
+        extra: dict[str, Any] = dict.fromkeys(companions)
+        for companion in companions:
+            name = f"{namespace}.{companion}"
+            if name in context.catalog:
+                with contextlib.suppress(DatasetError):
+                    extra[companion] = load_companion(
+                        context.catalog, name, trained.version
+                    )
     return trained.model, trained.vocabulary, params, extra

@@ -3,6 +3,7 @@ Kedro)."""
 
 from rnn_pipeline.datasets.conv_corpus_dataset import ConvCorpusDataset
 from rnn_pipeline.datasets.digits_dataset import DigitsDataset
+from rnn_pipeline.datasets.json_objects import ResponderConfigDataset, VocabularyDataset
 from rnn_pipeline.datasets.mlflow_pyfunc_dataset import Seq2SeqPyfuncDataset
 from rnn_pipeline.datasets.raw_text_dataset import RawTextDataset
 from rnn_pipeline.datasets.sentence_pairs_dataset import SentencePairsDataset
@@ -32,6 +33,7 @@ __all__ = [
     "ConvCorpusDataset",
     "DigitsDataset",
     "RawTextDataset",
+    "ResponderConfigDataset",
     "SentencePairsDataset",
     "Seq2SeqPyfuncDataset",
     "TextCorpusDataset",
@@ -39,4 +41,5 @@ __all__ = [
     "VersionedMatplotlibDataset",
     "VersionedParquetDataset",
     "VersionedTensorFlowModelDataset",
+    "VocabularyDataset",
 ]

@@ -5,6 +5,11 @@ Each pipeline declares its groups once, as a mapping from group name to an
 checks a whole namespace of ``parameters_<pipeline>.yml`` against it, and ``parse``
 turns one YAML dict into its options. Unknown groups and keys are errors, so a typo
 in YAML fails the run instead of falling back to a default silently.
+
+Nodes annotate their parameter groups with these classes, and Kedro (1.7's typed
+parameters) validates them when the run starts and hands nodes the options objects.
+``Options.model_validate``, which Kedro calls, fails with one line
+(``InvalidOptionsError``) instead of pydantic's multi-line report.
 """
 
 from __future__ import annotations
@@ -13,15 +18,39 @@ import re
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
+from kedro.validation.exceptions import ModelInstantiationError
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from rnn_pipeline.text.errors import OptionsError
+
+
+class InvalidOptionsError(OptionsError, ModelInstantiationError):
+    """A parameter group with an unknown key or a bad value, described on one line
+    (Kedro's parameter validation reports it as it is); ``errors`` keeps pydantic's
+    report."""
+
+    def __init__(self, errors: ValidationError, where: str) -> None:
+        super().__init__(describe(errors, where))
+        self.errors = errors
 
 
 class Options(BaseModel):
     """Base of every parameter group: strict keys, immutable."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @classmethod
+    def model_validate(cls, obj: Any, *args: Any, **kwargs: Any):
+        """Pydantic's validation, its errors on one line (``describe``).
+
+        Raises:
+            InvalidOptionsError: e.g. ``test_fractoin: Extra inputs are not
+                permitted (got 0.2)``.
+        """
+        try:
+            return super().model_validate(obj, *args, **kwargs)
+        except ValidationError as exc:
+            raise InvalidOptionsError(exc, group_name(cls)) from None
 
 
 OptionsT = TypeVar("OptionsT", bound=Options)
@@ -65,9 +94,9 @@ def parse(
         return values
     try:
         return options_type.model_validate(values or {})
-    except ValidationError as exc:
+    except InvalidOptionsError as exc:
         group = name or group_name(options_type)
-        raise OptionsError(f"invalid {group}: {describe(exc, group)}") from None
+        raise OptionsError(f"invalid {group}: {exc}") from None
 
 
 def validate_namespace(
@@ -103,3 +132,13 @@ def validate_namespace(
         group: parse(options_type, values.get(group), f"{namespace}.{group}")
         for group, options_type in groups.items()
     }
+
+
+def plain(value: Any) -> Any:
+    """Parameters as YAML gives them: options objects (as Kedro hands typed groups)
+    back to dicts, in nested mappings too."""
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, Mapping):
+        return {key: plain(item) for key, item in value.items()}
+    return value

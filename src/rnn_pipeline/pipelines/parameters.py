@@ -6,9 +6,10 @@ module whose ``GROUPS`` declare its groups. ``ValidateParametersHook`` checks al
 groups of every namespace a run touches when the run starts: a misspelt group
 (``training_option``), an unknown key or a bad value, a wrong sampler or options
 it does not take, all fail in the first seconds with one line (``OptionsError``).
-Before each node runs, the same hook hands it its groups as typed options
-(``typed_inputs``) in place of the YAML dicts, so nodes never parse parameters;
-kedro-mlflow, whose hook sees the original inputs, still logs them key by key.
+Nodes annotate their groups with the options classes, so Kedro itself (1.7's typed
+parameters) hands them options objects, validated when the run starts; the hook adds
+what Kedro does not check: groups and namespaces no node declares. ``typed_inputs``
+does Kedro's part for nodes run outside a session (benchmarks, notebooks).
 """
 
 from __future__ import annotations
@@ -72,7 +73,8 @@ def group_input(name: str) -> tuple[str, str] | None:
 
 
 def typed_inputs(inputs: Mapping[str, Any]) -> dict[str, Options]:
-    """A node's parameter-group inputs as their declared options.
+    """A node's parameter-group inputs as their declared options, as Kedro hands
+    them to the node in a session.
 
     Args:
         inputs: The node's inputs by name, as Kedro loaded them.
@@ -129,8 +131,7 @@ def validate_parameters(
 
 
 class ValidateParametersHook:
-    """Validates the parameters of the pipelines being run before any node runs,
-    and hands each node its parameter groups typed."""
+    """Validates the parameters of the pipelines being run before any node runs."""
 
     @hook_impl(tryfirst=True)
     def before_pipeline_run(self, run_params: dict, pipeline, catalog) -> None:
@@ -143,8 +144,3 @@ class ValidateParametersHook:
                     for namespace, groups in validated.items()
                 ),
             )
-
-    @hook_impl
-    def before_node_run(self, node, inputs: dict[str, Any]) -> dict | None:
-        """The node's parameter groups as options (Kedro replaces those inputs)."""
-        return typed_inputs(inputs) or None

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from pydantic import Field, ValidationError, ValidationInfo, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 
-from rnn_pipeline.pipelines.options import Options, describe
+from rnn_pipeline.pipelines.options import InvalidOptionsError, Options, describe
 
 
 class SamplerOptions(Options):
@@ -92,8 +92,8 @@ class SamplerChoice(Options):
             return value
         try:
             typed = SAMPLER_OPTIONS[sampler].model_validate(value)
-        except ValidationError as exc:
+        except InvalidOptionsError as exc:
             # The values follow: the outer message shows all of sampler_options.
-            problems = describe(exc, inputs=False)
+            problems = describe(exc.errors, inputs=False)
             raise ValueError(f"for sampler {sampler}, {problems}") from None
         return typed.model_dump(exclude_unset=True)

@@ -126,8 +126,7 @@ class Seq2SeqPyfunc(PythonModel):
     def load_context(self, context) -> None:
         import keras
 
-        from rnn_pipeline.chat import Responder
-        from rnn_pipeline.text.cleaning import CleaningRules
+        from rnn_pipeline.chat import Responder, ResponderConfig
         from rnn_pipeline.text.vocab import PairVocabulary
 
         with open(context.artifacts["vocab"], encoding="utf-8") as f:
@@ -142,11 +141,7 @@ class Seq2SeqPyfunc(PythonModel):
         self.responder = Responder(
             model,
             vocabulary,
-            CleaningRules(**config["rules"]),
-            config["max_source_length"],
-            config["max_reply_length"],
-            config["sampler"],
-            config["sampler_options"],
+            ResponderConfig.from_dict(config),
             language_model=language_model(config.get("language_model")),
         )
 

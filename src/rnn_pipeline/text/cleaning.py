@@ -58,8 +58,6 @@ class CleaningRules:
             letters, digits, spaces and quotes (the names and numbers of
             subtitles, a third of a TV corpus); other scripts are still dropped.
         min_chars: Shortest utterance kept, in characters.
-        max_source_len: Longest source kept (the largest bucket's source size).
-        max_target_len: Longest target kept, counting the EOS the target gets.
         dedupe: Drop repeated (source, target) pairs, keeping the first.
     """
 
@@ -69,8 +67,6 @@ class CleaningRules:
     chinese_only: bool = True
     latin_words: bool = False
     min_chars: int = 2
-    max_source_len: int = 80
-    max_target_len: int = 100
     dedupe: bool = True
 
     def __post_init__(self) -> None:
@@ -149,7 +145,8 @@ def pair_turns(
 def clean_pairs(
     pairs: pd.DataFrame, rules: CleaningRules, corpus: str = "the corpus"
 ) -> tuple[pd.DataFrame, dict[str, int]]:
-    """Normalise, filter, length-limit and dedupe pairs.
+    """Normalise, filter and dedupe pairs. (Pairs too long for the model are dropped
+    by bucketing, measured on the token ids it trains on.)
 
     Runs in linear time: each pair is visited once and duplicates are found through a
     set of seen pairs.
@@ -188,10 +185,6 @@ def clean_pairs(
             and is_chinese_only(target, rules.latin_words)
         ):
             dropped["not_chinese"] += 1
-        elif (
-            len(source) > rules.max_source_len or len(target) + 1 > rules.max_target_len
-        ):
-            dropped["too_long"] += 1
         elif rules.dedupe and (source, target) in seen:
             dropped["duplicate"] += 1
         else:

@@ -147,3 +147,11 @@ class PairVocabulary:
         if data.get("shared", False):
             return cls(source)
         return cls(source, Vocabulary.from_dict(data["target"]))
+
+
+def vocabulary_from_dict(data: dict[str, Any]) -> Vocabulary | PairVocabulary:
+    """A saved vocabulary: a seq2seq ``PairVocabulary`` (it has a ``source`` entry)
+    or a single ``Vocabulary``."""
+    if isinstance(data, dict) and "source" in data:
+        return PairVocabulary.from_dict(data)
+    return Vocabulary.from_dict(data)

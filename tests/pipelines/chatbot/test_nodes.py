@@ -1,9 +1,11 @@
 import pytest
 
 from rnn_pipeline.pipelines.chatbot import nodes
+from rnn_pipeline.pipelines.chatbot.options import PairingOptions
+from rnn_pipeline.pipelines.seq2seq.options import CleaningOptions
 from rnn_pipeline.text.errors import CorpusError
 
-BUCKETS = {"buckets": [[10, 15], [20, 25]]}
+CONSECUTIVE = PairingOptions()
 
 
 def test_parse_conversations_gives_one_row_per_turn_and_a_report(sample_conv):
@@ -17,7 +19,7 @@ def test_parse_conversations_gives_one_row_per_turn_and_a_report(sample_conv):
 
 def test_pair_conversations_cleans_and_reports(sample_conv):
     turns, _ = nodes.parse_conversations({"source": "chat.conv", "text": sample_conv})
-    pairs, report = nodes.pair_conversations(turns, {}, {}, BUCKETS)
+    pairs, report = nodes.pair_conversations(turns, CONSECUTIVE, CleaningOptions())
     assert ("你叫什么名字？", "我叫小明") in set(
         zip(pairs.source, pairs.target, strict=True)
     )
@@ -25,7 +27,9 @@ def test_pair_conversations_cleans_and_reports(sample_conv):
         zip(pairs.source, pairs.target, strict=True)
     )
     assert report["pairs_before_cleaning"] == 4 and report["pairs_kept"] == 4
-    two_turn, _ = nodes.pair_conversations(turns, {"pairing": "two_turn"}, {}, BUCKETS)
+    two_turn, _ = nodes.pair_conversations(
+        turns, PairingOptions(pairing="two_turn"), CleaningOptions()
+    )
     assert len(two_turn) == 2
 
 
@@ -34,7 +38,7 @@ def test_a_corpus_that_cleans_to_nothing_fails_instead_of_training_on_nothing():
         {"source": "en.conv", "text": "E\nM hello\nM hi there\n"}
     )
     with pytest.raises(CorpusError, match="no pair is left"):
-        nodes.pair_conversations(turns, {}, {}, BUCKETS)
+        nodes.pair_conversations(turns, CONSECUTIVE, CleaningOptions())
 
 
 def test_malformed_corpus_names_the_line():

@@ -5,6 +5,7 @@ from kedro.io import DataCatalog, MemoryDataset
 from kedro.runner import SequentialRunner
 
 from rnn_pipeline.pipelines.chatbot import create_pipeline
+from tests.pipelines.parameters import parameter_datasets
 
 TINY_PARAMS = {
     "pairing_options": {},
@@ -18,17 +19,16 @@ TINY_PARAMS = {
 }
 
 
-def catalog_for(conv_text, tmp_path):
+def catalog_for(conv_text, tmp_path, **changes):
     datasets = {
         "chatbot.raw_corpus": MemoryDataset({"source": "test.conv", "text": conv_text})
     }
-    params = dict(TINY_PARAMS)
+    params = {**TINY_PARAMS, **changes}
     params["training_options"] = {
         **params["training_options"],
         "checkpoint_dir": str(tmp_path / "ckpt"),
     }
-    for key, value in params.items():
-        datasets[f"params:chatbot.{key}"] = MemoryDataset(value)
+    datasets.update(parameter_datasets("chatbot", params))
     return DataCatalog(datasets=datasets)
 
 
@@ -86,12 +86,12 @@ def test_whole_pipeline_in_memory(tmp_path):
 
 @pytest.mark.slow
 def test_mmi_decoding_runs_from_yaml_options(tmp_path):
-    catalog = catalog_for(conv_corpus(), tmp_path)
-    catalog["params:chatbot.evaluation_options"] = {
+    evaluation = {
         **TINY_PARAMS["evaluation_options"],
         "sampler": "mmi",
         "sampler_options": {"num_beams": 3, "mmi_weight": 0.3},
     }
+    catalog = catalog_for(conv_corpus(), tmp_path, evaluation_options=evaluation)
     SequentialRunner().run(create_pipeline(), catalog)
     report = catalog.load("chatbot.test_scores_report")
     assert report["sampler"] == "mmi" and report["pairs"] > 0

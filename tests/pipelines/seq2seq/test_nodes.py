@@ -4,8 +4,17 @@ import pandas as pd
 import pytest
 
 from rnn_pipeline.pipelines.seq2seq import nodes
+from rnn_pipeline.pipelines.seq2seq.options import (
+    BucketOptions,
+    ModelOptions,
+    SplitOptions,
+    TrainingOptions,
+    VocabOptions,
+    parse,
+)
 from rnn_pipeline.text.errors import CorpusError
 from rnn_pipeline.text.specials import EOS, UNK
+from rnn_pipeline.text.vocab import PairVocabulary
 
 PAIRS = pd.DataFrame(
     {
@@ -14,11 +23,11 @@ PAIRS = pd.DataFrame(
     },
     dtype="string",
 )
-BUCKETS = {"buckets": [[3, 4], [5, 8]]}
+BUCKETS = BucketOptions(buckets=[(3, 4), (5, 8)])
 
 
 def test_split_pairs_uses_the_fraction_and_seed():
-    train, test = nodes.split_pairs(PAIRS, {"test_fraction": 0.34, "seed": 0})
+    train, test = nodes.split_pairs(PAIRS, SplitOptions(test_fraction=0.34, seed=0))
     assert len(train) == 2 and len(test) == 1
 
 
@@ -27,39 +36,53 @@ def test_options_reject_unknown_keys_naming_the_group():
         ValueError,
         match=r"invalid split_options: test_fractoin: Extra inputs .* \(got 0.2\)",
     ):
-        nodes.split_pairs(PAIRS, {"test_fractoin": 0.2})
+        parse(SplitOptions, {"test_fractoin": 0.2})
 
 
 def test_vocabulary_shared_and_separate():
-    shared = nodes.build_vocabulary(PAIRS, {})
-    assert shared["shared"] is True and "机" in shared["source"]["tokens"]
-    separate = nodes.build_vocabulary(PAIRS, {"shared": False})
-    assert "机" not in separate["source"]["tokens"]
-    assert "机" in separate["target"]["tokens"]
+    shared = nodes.build_vocabulary(PAIRS, VocabOptions())
+    assert isinstance(shared, PairVocabulary)
+    assert shared.shared is True and "机" in shared.source
+    separate = nodes.build_vocabulary(PAIRS, VocabOptions(shared=False))
+    assert "机" not in separate.source
+    assert "机" in separate.target
 
 
 def test_vectorize_appends_eos_and_maps_unknown_characters_to_unk():
-    vocabulary = nodes.build_vocabulary(PAIRS.iloc[:1], {})
+    vocabulary = nodes.build_vocabulary(PAIRS.iloc[:1], VocabOptions())
     ids = nodes.vectorize_pairs(PAIRS, vocabulary)
     assert list(ids.columns) == ["source_ids", "target_ids"]
     assert all(t[-1] == EOS for t in ids["target_ids"])
     assert UNK in ids["source_ids"][1]
 
 
-def test_bucket_pairs_reports_sizes_and_rejects_pairs_that_fit_nowhere():
-    vocabulary = nodes.build_vocabulary(PAIRS, {})
+def test_bucket_pairs_reports_sizes():
+    vocabulary = nodes.build_vocabulary(PAIRS, VocabOptions())
     ids = nodes.vectorize_pairs(PAIRS, vocabulary)
     train, test, report = nodes.bucket_pairs(ids, ids.iloc[:1], BUCKETS)
     assert train["bucket"].tolist() == [0, 1, 0]
     assert report["train"] == {"3x4": 2, "5x8": 1}
     assert report["test"] == {"3x4": 1, "5x8": 0}
-    with pytest.raises(CorpusError, match="fits no bucket"):
-        nodes.bucket_pairs(ids, ids, {"buckets": [[2, 3]]})
+    assert report["too_long"] == {"train": 0, "test": 0}
+
+
+def test_bucketing_is_the_length_filter_measured_on_the_ids_with_eos():
+    vocabulary = nodes.build_vocabulary(PAIRS, VocabOptions())
+    ids = nodes.vectorize_pairs(PAIRS, vocabulary)  # targets 4, 6 and 3 ids with EOS
+    # 再见了 -> 再见 fits 3x4; 你好 -> 你好啊 needs 4 target ids: one too many for 3x3.
+    buckets = BucketOptions(buckets=[(3, 3)])
+    train, test, report = nodes.bucket_pairs(ids, ids.iloc[2:], buckets)
+    assert train["target_ids"].tolist() == [ids["target_ids"][2]]
+    assert len(test) == 1
+    assert report["too_long"] == {"train": 2, "test": 0}
+    assert report["train"] == {"3x3": 1}
+    with pytest.raises(CorpusError, match="none of the 2 test pairs fits .* 3x3"):
+        nodes.bucket_pairs(ids, ids.iloc[:2], buckets)
 
 
 def test_bucket_options_must_grow():
     with pytest.raises(ValueError, match="bucket sizes must grow"):
-        nodes.bucket_pairs(PAIRS, PAIRS, {"buckets": [[5, 8], [3, 4]]})
+        parse(BucketOptions, {"buckets": [[5, 8], [3, 4]]})
 
 
 def test_mixed_precision_training_learns_and_hands_on_a_float32_model(tmp_path):
@@ -67,22 +90,22 @@ def test_mixed_precision_training_learns_and_hands_on_a_float32_model(tmp_path):
     words = ["你好", "再见", "谢谢", "早上好", "晚安", "是的", "不是", "对不起"]
     sources = ["".join(rng.choice(words, 2)) for _ in range(96)]
     pairs = pd.DataFrame({"source": sources, "target": sources}, dtype="string")
-    vocabulary = nodes.build_vocabulary(pairs, {})
+    vocabulary = nodes.build_vocabulary(pairs, VocabOptions())
     ids = nodes.vectorize_pairs(pairs, vocabulary)
-    buckets = {"buckets": [[6, 7]]}
+    buckets = BucketOptions(buckets=[(6, 7)])
     train, _, _ = nodes.bucket_pairs(ids, ids.iloc[:1], buckets)
-    training_options = {
-        "epochs": 8,
-        "batch_size": 16,
-        "learning_rate": 0.01,
-        "precision": "mixed_bfloat16",
-        "checkpoint_dir": str(tmp_path),
-        "verbose": 0,
-    }
+    training_options = TrainingOptions(
+        epochs=8,
+        batch_size=16,
+        learning_rate=0.01,
+        precision="mixed_bfloat16",
+        checkpoint_dir=str(tmp_path),
+        verbose=0,
+    )
     model, history = nodes.train_seq2seq(
         *nodes.split_validation(train, training_options),
         vocabulary,
-        {"embedding_dim": 16, "units": 32, "num_layers": 1, "dropout": 0.0},
+        ModelOptions(embedding_dim=16, units=32, num_layers=1, dropout=0.0),
         training_options,
         buckets,
     )
@@ -92,20 +115,18 @@ def test_mixed_precision_training_learns_and_hands_on_a_float32_model(tmp_path):
     assert keras.config.dtype_policy().name == "float32"  # the global one is back
 
 
-def test_an_unknown_precision_names_the_choices(tmp_path):
+def test_an_unknown_precision_names_the_choices():
     with pytest.raises(ValueError, match="precision"):
-        nodes.train_seq2seq(
-            pd.DataFrame(), pd.DataFrame(), {}, {}, {"precision": "float8"}, BUCKETS
-        )
+        parse(TrainingOptions, {"precision": "float8"})
 
 
 def test_the_validation_split_is_seeded_disjoint_and_of_the_asked_share():
     frame = pd.DataFrame({"row": range(50), "bucket": 0})
-    options = {"validation_fraction": 0.2, "seed": 3}
+    options = TrainingOptions(validation_fraction=0.2, seed=3)
     fit, validation = nodes.split_validation(frame, options)
     assert len(validation) == 10 and len(fit) == 40
     assert sorted([*fit["row"], *validation["row"]]) == list(range(50))
     again = nodes.split_validation(frame, options)[1]
     assert validation["row"].tolist() == again["row"].tolist()
     with pytest.raises(ValueError, match="validation_fraction"):
-        nodes.split_validation(frame, {"validation_fraction": 1.5})
+        parse(TrainingOptions, {"validation_fraction": 1.5})

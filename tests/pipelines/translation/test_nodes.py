@@ -1,10 +1,12 @@
 import pytest
 
+from rnn_pipeline.pipelines.seq2seq.options import CleaningOptions
 from rnn_pipeline.pipelines.translation import nodes
 from rnn_pipeline.text.errors import CorpusError
 
-BUCKETS = {"buckets": [[20, 21], [40, 41]]}
-LATIN = {"chinese_only": False, "fullwidth_punctuation": False, "space_to_comma": False}
+LATIN = CleaningOptions(
+    chinese_only=False, fullwidth_punctuation=False, space_to_comma=False
+)
 
 
 def test_parse_sentence_pairs_reports_the_source_and_bad_lines():
@@ -19,18 +21,23 @@ def test_parse_sentence_pairs_reports_the_source_and_bad_lines():
     assert report["first_dropped_line"] == {"wrong_field_count": 2}
 
 
-def test_clean_sentence_pairs_keeps_latin_text_and_drops_long_pairs():
+def test_clean_sentence_pairs_keeps_latin_text_and_drops_duplicates():
     text = "Go.\tΠάμε.\nGo.\tΠάμε.\n" + "a" * 50 + "\tbc\nHi.\tΓεια.\n"
     pairs, _ = nodes.parse_sentence_pairs({"source": "t", "text": text})
-    clean, report = nodes.clean_sentence_pairs(pairs, LATIN, BUCKETS)
-    assert clean.values.tolist() == [["Go.", "Πάμε."], ["Hi.", "Γεια."]]
-    assert report["dropped"] == {"duplicate": 1, "too_long": 1}
+    clean, report = nodes.clean_sentence_pairs(pairs, LATIN)
+    # Length is not cleaning's business: bucketing drops what fits no bucket.
+    assert clean.values.tolist() == [
+        ["Go.", "Πάμε."],
+        ["a" * 50, "bc"],
+        ["Hi.", "Γεια."],
+    ]
+    assert report["dropped"] == {"duplicate": 1}
 
 
 def test_the_chatbot_cleaning_defaults_reject_a_latin_corpus_with_a_clear_error():
     pairs, _ = nodes.parse_sentence_pairs({"source": "t", "text": "Go.\tΠάμε.\n"})
     with pytest.raises(CorpusError, match="no pair is left after cleaning"):
-        nodes.clean_sentence_pairs(pairs, {}, BUCKETS)
+        nodes.clean_sentence_pairs(pairs, CleaningOptions())
 
 
 def test_a_file_without_pairs_names_the_file():

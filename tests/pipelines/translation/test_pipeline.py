@@ -9,6 +9,7 @@ from kedro.runner import SequentialRunner
 from rnn_pipeline.pipelines.translation import create_pipeline
 from rnn_pipeline.text.dates import date_pairs
 from rnn_pipeline.text.tsv import format_tsv_pairs
+from tests.pipelines.parameters import parameter_datasets
 from tests.test_end_to_end import PROJECT
 
 pytestmark = pytest.mark.slow
@@ -33,7 +34,7 @@ def test_learns_the_date_task_to_a_high_exact_match(tmp_path):
     catalog = DataCatalog(
         datasets={
             "translation.raw_pairs": MemoryDataset(raw),
-            **{f"params:translation.{k}": MemoryDataset(v) for k, v in params.items()},
+            **parameter_datasets("translation", params),
         }
     )
     SequentialRunner().run(create_pipeline(), catalog)

@@ -7,8 +7,7 @@ import logging
 import pandas as pd
 
 from rnn_pipeline.pipelines.chatbot.options import PairingOptions
-from rnn_pipeline.pipelines.options import parse
-from rnn_pipeline.pipelines.seq2seq.nodes import cleaning_rules
+from rnn_pipeline.pipelines.seq2seq.options import CleaningOptions
 from rnn_pipeline.text.cleaning import clean_pairs, pair_turns
 from rnn_pipeline.text.conv import parse_conv
 
@@ -42,17 +41,16 @@ def parse_conversations(raw_corpus: dict) -> tuple[pd.DataFrame, dict]:
 
 def pair_conversations(
     conversations: pd.DataFrame,
-    pairing_options: dict,
-    cleaning_options: dict,
-    bucket_options: dict,
+    pairing_options: PairingOptions,
+    cleaning_options: CleaningOptions,
 ) -> tuple[pd.DataFrame, dict]:
-    """Pair turns (``consecutive`` or ``two_turn``) and clean the pairs.
+    """Pair turns (``consecutive`` or ``two_turn``) and clean the pairs (pairs too
+    long for the model are dropped later, by bucketing).
 
     Returns:
         Clean ``source``/``target`` pairs and a report of what was dropped and why.
     """
-    pairing = parse(PairingOptions, pairing_options).pairing
-    rules = cleaning_rules(cleaning_options, bucket_options, pairing)
+    rules = cleaning_options.rules(pairing_options.pairing)
     turns = conversations.sort_values(["conversation", "turn"], kind="stable")
     pairs = pair_turns(
         turns["conversation"].to_numpy(), turns["text"].tolist(), rules.pairing

@@ -22,7 +22,6 @@ def create_pipeline(**kwargs) -> Pipeline:
                     "conversations",
                     "params:pairing_options",
                     "params:cleaning_options",
-                    "params:bucket_options",
                 ],
                 ["pairs", "cleaning_report"],
                 name="pair_conversations_node",

@@ -1,19 +1,20 @@
-"""Nodes of the seq2seq template: thin adapters over ``rnn_pipeline`` library code."""
+"""Nodes of the seq2seq template: thin adapters over ``rnn_pipeline`` library code.
+
+Nodes receive their parameter groups as typed options (``ValidateParametersHook``
+validates them when the run starts) and the vocabulary as a ``PairVocabulary``
+(``VocabularyDataset``). The data nodes (split, vocabulary, vectorize, bucket,
+validation split) need no TensorFlow: it, Keras and matplotlib are imported by the
+nodes that train, evaluate or plot, when they run.
+"""
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 
-import keras
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
-from rnn_pipeline import samplers
-from rnn_pipeline.chat import Responder
-from rnn_pipeline.models import Seq2Seq
-from rnn_pipeline.models.seq2seq_generator import Seq2SeqGenerator
+from rnn_pipeline.chat import Responder, ResponderConfig
 from rnn_pipeline.pipelines.seq2seq.options import (
     BucketOptions,
     CleaningOptions,
@@ -22,12 +23,11 @@ from rnn_pipeline.pipelines.seq2seq.options import (
     SplitOptions,
     TrainingOptions,
     VocabOptions,
-    parse,
+    responder_config,
 )
 from rnn_pipeline.pipelines.tracking import scalar_metrics
-from rnn_pipeline.plotting import plot_attention, plot_bars, plot_history
+from rnn_pipeline.pipelines.types import Figure, KerasModel
 from rnn_pipeline.text.buckets import assign_buckets, bucket_name
-from rnn_pipeline.text.cleaning import CleaningRules
 from rnn_pipeline.text.errors import CorpusError
 from rnn_pipeline.text.ngram import NgramLanguageModel
 from rnn_pipeline.text.specials import EOS
@@ -40,27 +40,27 @@ from rnn_pipeline.training.batching import (
     sharded_seq2seq_data,
     teacher_forcing_inputs,
 )
-from rnn_pipeline.training.evaluation import evaluate_by_bucket
 from rnn_pipeline.training.scoring import diversity, score_outputs
 
 logger = logging.getLogger(__name__)
 
 
 def split_pairs(
-    pairs: pd.DataFrame, split_options: dict
+    pairs: pd.DataFrame, split_options: SplitOptions
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Split pairs 80/20 (``test_fraction``) into train and test, reproducibly."""
-    options = parse(SplitOptions, split_options)
-    train, test = split_frame(pairs, options.test_fraction, options.seed)
+    train, test = split_frame(pairs, split_options.test_fraction, split_options.seed)
     logger.info(
         "Split %d pairs into %d train / %d test", len(pairs), len(train), len(test)
     )
     return train, test
 
 
-def build_vocabulary(train_pairs: pd.DataFrame, vocab_options: dict) -> dict:
+def build_vocabulary(
+    train_pairs: pd.DataFrame, vocab_options: VocabOptions
+) -> PairVocabulary:
     """Character vocabulary (or source and target ones) from the training split."""
-    options = parse(VocabOptions, vocab_options)
+    options = vocab_options
     if options.shared:
         texts = pd.concat([train_pairs["source"], train_pairs["target"]])
         vocabulary = PairVocabulary(
@@ -77,51 +77,61 @@ def build_vocabulary(train_pairs: pd.DataFrame, vocab_options: dict) -> dict:
         len(vocabulary.target),
         vocabulary.shared,
     )
-    return vocabulary.to_dict()
+    return vocabulary
 
 
-def vectorize_pairs(pairs: pd.DataFrame, vocabulary: dict) -> pd.DataFrame:
+def vectorize_pairs(pairs: pd.DataFrame, vocab: PairVocabulary) -> pd.DataFrame:
     """Token ids of each pair; targets end with EOS. Unknown characters become UNK."""
-    vocab = PairVocabulary.from_dict(vocabulary)
     source_ids = [vocab.source.encode(text) for text in pairs["source"]]
     target_ids = [vocab.target.encode(text) + [EOS] for text in pairs["target"]]
     return pd.DataFrame({"source_ids": source_ids, "target_ids": target_ids})
 
 
 def bucket_pairs(
-    train_ids: pd.DataFrame, test_ids: pd.DataFrame, bucket_options: dict
+    train_ids: pd.DataFrame, test_ids: pd.DataFrame, bucket_options: BucketOptions
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
-    """Put each pair in the smallest bucket that fits and report bucket sizes.
+    """Put each pair in the smallest bucket that fits its token ids (the target's
+    EOS counted) and drop the pairs that fit none, counted in the report.
+
+    This is the one length filter of the pipeline: it measures what the model
+    trains on.
 
     Raises:
-        CorpusError: If a pair fits no bucket (cleaning should have dropped it).
+        CorpusError: If no pair of a split fits the largest bucket.
     """
-    options = parse(BucketOptions, bucket_options)
-    report: dict = {"buckets": [list(b) for b in options.buckets]}
+    buckets = bucket_options.buckets
+    report: dict = {"buckets": [list(b) for b in buckets], "too_long": {}}
     bucketed = []
     for split, frame in (("train", train_ids), ("test", test_ids)):
         index = assign_buckets(
             frame["source_ids"].map(len).to_numpy(),
             frame["target_ids"].map(len).to_numpy(),
-            options.buckets,
+            buckets,
         )
-        if (index < 0).any():
-            row = int(np.flatnonzero(index < 0)[0])
+        fits = index >= 0
+        if len(frame) and not fits.any():
             raise CorpusError(
-                f"{split} pair {row} fits no bucket of {options.buckets}: "
-                "the cleaning step must drop pairs longer than the largest bucket"
+                f"none of the {len(frame)} {split} pairs fits the largest bucket "
+                f"{bucket_name(buckets[-1])} (source characters x target characters "
+                "+ end mark): add a larger bucket to bucket_options.buckets"
             )
-        counts = np.bincount(index, minlength=len(options.buckets))
+        counts = np.bincount(index[fits], minlength=len(buckets))
         report[split] = {
-            bucket_name(b): int(n) for b, n in zip(options.buckets, counts, strict=True)
+            bucket_name(b): int(n) for b, n in zip(buckets, counts, strict=True)
         }
-        bucketed.append(frame.assign(bucket=index))
-        logger.info("%s pairs per bucket: %s", split, report[split])
+        report["too_long"][split] = int((~fits).sum())
+        bucketed.append(frame[fits].assign(bucket=index[fits]).reset_index(drop=True))
+        logger.info(
+            "%s pairs per bucket: %s; %d longer than the largest bucket dropped",
+            split,
+            report[split],
+            report["too_long"][split],
+        )
     return bucketed[0], bucketed[1], report
 
 
 def split_validation(
-    train_buckets: pd.DataFrame, training_options: dict
+    train_buckets: pd.DataFrame, training_options: TrainingOptions
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Hold out ``validation_fraction`` of the training split (seeded): the pairs
     whose loss drives learning-rate decay. The test split stays unseen.
@@ -129,9 +139,8 @@ def split_validation(
     Returns:
         The pairs to fit on and the validation pairs.
     """
-    options = parse(TrainingOptions, training_options)
     fit, validation = split_frame(
-        train_buckets, options.validation_fraction, options.seed
+        train_buckets, training_options.validation_fraction, training_options.seed
     )
     logger.info(
         "Validation: %d of %d training pairs held out",
@@ -144,11 +153,11 @@ def split_validation(
 def train_seq2seq(
     fit_buckets: pd.DataFrame,
     validation_buckets: pd.DataFrame,
-    vocabulary: dict,
-    model_options: dict,
-    training_options: dict,
-    bucket_options: dict,
-) -> tuple[keras.Model, dict]:
+    vocab: PairVocabulary,
+    model_options: ModelOptions,
+    training_options: TrainingOptions,
+    bucket_options: BucketOptions,
+) -> tuple[KerasModel, dict]:
     """Train the attention seq2seq model, resuming from a checkpoint if one exists.
 
     The validation pairs (``split_validation``) give the validation loss that drives
@@ -157,26 +166,23 @@ def train_seq2seq(
     Returns:
         The trained model and its per-epoch history (``loss``, ``val_loss``, ...).
     """
-    model_opts = parse(ModelOptions, model_options)
-    options = parse(TrainingOptions, training_options)
-    buckets = parse(BucketOptions, bucket_options)
+    from rnn_pipeline.models import Seq2Seq
+
+    options = training_options
     trainer = options.trainer()  # first: it makes the strategy
-    vocab = PairVocabulary.from_dict(vocabulary)
     train, validation = (
-        frame_to_arrays(frame, buckets.max_source_len, buckets.max_target_len)
+        frame_to_arrays(
+            frame, bucket_options.max_source_len, bucket_options.max_target_len
+        )
         for frame in (fit_buckets, validation_buckets)
     )
     batching = {"seed": options.seed, "length_pool": options.length_pool}
+    sizes = (len(vocab.source), len(vocab.target))
     return trainer.fit(
-        lambda: Seq2Seq(
-            len(vocab.source),
-            len(vocab.target),
-            name="seq2seq",
-            **model_opts.model_dump(),
-        ),
+        lambda: Seq2Seq(*sizes, name="seq2seq", **model_options.model_dump()),
         make_seq2seq_dataset(*train, options.batch_size, shuffle=True, **batching),
         make_seq2seq_dataset(*validation, options.batch_size, **batching),
-        key_data=(vocabulary, model_opts.model_dump(), *train),
+        key_data=(vocab.to_dict(), model_options.model_dump(), *train),
         sharded=(
             sharded_seq2seq_data(*train, shuffle=True, **batching),
             sharded_seq2seq_data(*validation, **batching),
@@ -187,11 +193,15 @@ def train_seq2seq(
 
 def plot_training(train_history: dict) -> Figure:
     """Loss and token-accuracy curves per epoch."""
+    from rnn_pipeline.plotting import plot_history
+
     return plot_history(train_history, title="seq2seq training")
 
 
 def plot_test_loss(evaluation_report: dict) -> Figure:
     """Test loss per bucket (and over all pairs)."""
+    from rnn_pipeline.plotting import plot_bars
+
     buckets = evaluation_report["buckets"]
     return plot_bars(
         {name: values["loss"] for name, values in buckets.items()},
@@ -201,10 +211,10 @@ def plot_test_loss(evaluation_report: dict) -> Figure:
 
 
 def evaluate_seq2seq(
-    model: keras.Model,
+    model: KerasModel,
     test_buckets: pd.DataFrame,
-    evaluation_options: dict,
-    bucket_options: dict,
+    evaluation_options: EvaluationOptions,
+    bucket_options: BucketOptions,
 ) -> tuple[dict, dict]:
     """Loss, perplexity and token accuracy per bucket on the test split.
 
@@ -212,14 +222,14 @@ def evaluate_seq2seq(
         MLflow metrics (``test_loss_<bucket>``, ``test_perplexity_<bucket>``, ...) and
         the full evaluation report.
     """
-    options = parse(EvaluationOptions, evaluation_options)
-    buckets = parse(BucketOptions, bucket_options)
+    from rnn_pipeline.training.evaluation import evaluate_by_bucket
+
     sources, targets, bucket_ids = frame_to_arrays(
-        test_buckets, buckets.max_source_len, buckets.max_target_len
+        test_buckets, bucket_options.max_source_len, bucket_options.max_target_len
     )
-    names = [bucket_name(b) for b in buckets.buckets]
+    names = [bucket_name(b) for b in bucket_options.buckets]
     results = evaluate_by_bucket(
-        model, sources, targets, bucket_ids, names, options.batch_size
+        model, sources, targets, bucket_ids, names, evaluation_options.batch_size
     )
     metrics = scalar_metrics(
         {
@@ -245,10 +255,10 @@ def evaluate_seq2seq(
 
 
 def decode_test_set(
-    model: keras.Model,
+    model: KerasModel,
     test_buckets: pd.DataFrame,
-    vocabulary: dict,
-    evaluation_options: dict,
+    vocab: PairVocabulary,
+    evaluation_options: EvaluationOptions,
     reply_language_model: dict | None = None,
 ) -> pd.DataFrame:
     """Decode every test source with the configured sampler, in batches.
@@ -260,12 +270,11 @@ def decode_test_set(
     Returns:
         One row per test pair: ``source``, ``reference`` and ``output`` texts.
     """
-    options = parse(EvaluationOptions, evaluation_options)
-    vocab = PairVocabulary.from_dict(vocabulary)
+    from rnn_pipeline.models.seq2seq_generator import Seq2SeqGenerator
+
+    options = evaluation_options
     generator = Seq2SeqGenerator(
-        model,
-        make_sampler(options, reply_language_model),
-        options.max_reply_length,
+        model, make_sampler(options, reply_language_model), options.max_reply_length
     )
     sources = list(test_buckets["source_ids"])
     # Decoding sources of similar length together wastes little on padding.
@@ -286,7 +295,7 @@ def decode_test_set(
 
 
 def score_test_outputs(
-    test_outputs: pd.DataFrame, evaluation_options: dict
+    test_outputs: pd.DataFrame, evaluation_options: EvaluationOptions
 ) -> tuple[dict, dict]:
     """BLEU, chrF, exact match, character accuracy and the diversity of the decoded
     test split (share of the most common reply, distinct-1/2), with the diversity of
@@ -295,7 +304,7 @@ def score_test_outputs(
     Returns:
         MLflow metrics (``test_bleu``, ...) and a report with a few examples.
     """
-    options = parse(EvaluationOptions, evaluation_options)
+    options = evaluation_options
     scores = score_outputs(
         test_outputs["output"].tolist(),
         test_outputs["reference"].tolist(),
@@ -319,14 +328,16 @@ def score_test_outputs(
 
 
 def fit_reply_language_model(
-    train_buckets: pd.DataFrame, vocabulary: dict, evaluation_options: dict
+    train_buckets: pd.DataFrame,
+    vocab: PairVocabulary,
+    evaluation_options: EvaluationOptions,
 ) -> dict:
     """A Kneser-Ney n-gram model of the training replies (``language_model_order``),
     saved as counts: the ``mmi`` sampler's ``p(T)`` and the strongest count
     baseline of the evaluation."""
-    options = parse(EvaluationOptions, evaluation_options)
-    vocab = PairVocabulary.from_dict(vocabulary)
-    model = NgramLanguageModel(options.language_model_order, len(vocab.target))
+    model = NgramLanguageModel(
+        evaluation_options.language_model_order, len(vocab.target)
+    )
     return model.fit(train_buckets["target_ids"]).to_dict()
 
 
@@ -337,6 +348,8 @@ def load_language_model(saved: dict | None) -> NgramLanguageModel | None:
 
 def make_sampler(options: EvaluationOptions, reply_language_model: dict | None):
     """The configured sampler; ``mmi`` gets the reply language model."""
+    from rnn_pipeline import samplers
+
     if options.sampler == "mmi":
         return samplers.get(
             "mmi",
@@ -352,9 +365,9 @@ BASELINE_ORDERS = {"unigram": 1, "bigram": 2, "trigram": 3}
 def compare_with_baselines(
     train_buckets: pd.DataFrame,
     test_buckets: pd.DataFrame,
-    vocabulary: dict,
+    vocab: PairVocabulary,
     evaluation_report: dict,
-    bucket_options: dict,
+    bucket_options: BucketOptions,
 ) -> tuple[dict, dict]:
     """The model's test perplexity beside count models of the replies that never see
     the prompt: an add-one unigram and Kneser-Ney bigram and trigram fitted on the
@@ -368,15 +381,14 @@ def compare_with_baselines(
         MLflow metrics (``baseline_perplexity_<name>``, ``perplexity_ratio_<name>``,
         per bucket too) and the report.
     """
-    buckets = parse(BucketOptions, bucket_options)
-    size = len(PairVocabulary.from_dict(vocabulary).target)
+    size = len(vocab.target)
     train_targets = list(train_buckets["target_ids"])
     models = {
         name: NgramLanguageModel(order, size).fit(train_targets)
         for name, order in BASELINE_ORDERS.items()
     }
     groups = {"all": test_buckets}
-    for index, bucket in enumerate(buckets.buckets):
+    for index, bucket in enumerate(bucket_options.buckets):
         rows = test_buckets[test_buckets["bucket"] == index]
         if len(rows):
             groups[bucket_name(bucket)] = rows
@@ -408,15 +420,18 @@ def compare_with_baselines(
 
 
 def plot_attention_maps(
-    model: keras.Model,
+    model: KerasModel,
     test_buckets: pd.DataFrame,
-    vocabulary: dict,
-    evaluation_options: dict,
+    vocab: PairVocabulary,
+    evaluation_options: EvaluationOptions,
 ) -> Figure:
     """Where the attention looked while the model wrote its greedy outputs for the
     first ``attention_examples`` test sources."""
-    options = parse(EvaluationOptions, evaluation_options)
-    vocab = PairVocabulary.from_dict(vocabulary)
+    from rnn_pipeline import samplers
+    from rnn_pipeline.models.seq2seq_generator import Seq2SeqGenerator
+    from rnn_pipeline.plotting import plot_attention
+
+    options = evaluation_options
     sources = list(test_buckets["source_ids"][: options.attention_examples])
     if not sources:
         return plot_attention([], title="attention (no examples)")
@@ -440,30 +455,43 @@ def plot_attention_maps(
     return plot_attention(examples, title="attention while decoding (greedy)")
 
 
+def configure_responder(
+    evaluation_options: EvaluationOptions,
+    cleaning_options: CleaningOptions,
+    bucket_options: BucketOptions,
+) -> ResponderConfig:
+    """How the trained model answers prompts, saved beside it: the prompts report,
+    ``kedro chat`` and the served model all answer with it."""
+    return responder_config(
+        {
+            "evaluation_options": evaluation_options,
+            "cleaning_options": cleaning_options,
+            "bucket_options": bucket_options,
+        }
+    )
+
+
 def reply_to_prompts(
-    model: keras.Model,
-    vocabulary: dict,
-    evaluation_options: dict,
-    cleaning_options: dict,
-    bucket_options: dict,
+    model: KerasModel,
+    vocab: PairVocabulary,
+    responder_config: ResponderConfig,
+    evaluation_options: EvaluationOptions,
     reply_language_model: dict | None = None,
 ) -> dict:
     """The model's replies to the fixed list of prompts, as a report."""
-    options = parse(EvaluationOptions, evaluation_options)
-    settings = responder_settings(evaluation_options, cleaning_options, bucket_options)
     responder = Responder(
         model,
-        PairVocabulary.from_dict(vocabulary),
+        vocab,
+        responder_config,
         language_model=load_language_model(reply_language_model),
-        **settings,
     )
-    replies = responder.reply(options.prompts)
+    replies = responder.reply(evaluation_options.prompts)
     for reply in replies:
         logger.info(
             "ask > %s | answer > %s", reply.prompt, reply.reply or reply.message
         )
     return {
-        "sampler": options.sampler,
+        "sampler": responder_config.sampler,
         "replies": [
             {"prompt": r.prompt, "reply": r.reply, "message": r.message}
             for r in replies
@@ -472,53 +500,19 @@ def reply_to_prompts(
 
 
 def package_for_serving(
-    model: keras.Model,
-    vocabulary: dict,
-    evaluation_options: dict,
-    cleaning_options: dict,
-    bucket_options: dict,
+    model: KerasModel,
+    vocab: PairVocabulary,
+    responder_config: ResponderConfig,
     reply_language_model: dict | None = None,
 ) -> dict:
     """Everything ``mlflow models serve`` needs to answer like ``kedro chat`` (the
     reply language model too when the sampler is ``mmi``)."""
-    settings = responder_settings(evaluation_options, cleaning_options, bucket_options)
-    mmi = settings["sampler"] == "mmi"
+    mmi = responder_config.sampler == "mmi"
     return {
         "model": model,
-        "vocab": vocabulary,
+        "vocab": vocab.to_dict(),
         "config": {
-            **settings,
-            "rules": dataclasses.asdict(settings["rules"]),
+            **responder_config.to_dict(),
             "language_model": reply_language_model if mmi else None,
         },
     }
-
-
-def responder_settings(
-    evaluation_options: dict, cleaning_options: dict, bucket_options: dict
-) -> dict:
-    """``Responder``'s keyword arguments from the parameter groups: the prompts
-    report and the served model answer with the same ones."""
-    options = parse(EvaluationOptions, evaluation_options)
-    buckets = parse(BucketOptions, bucket_options)
-    return {
-        "rules": cleaning_rules(cleaning_options, bucket_options),
-        "max_source_length": buckets.max_source_len,
-        "max_reply_length": options.max_reply_length,
-        "sampler": options.sampler,
-        "sampler_options": options.sampler_options,
-    }
-
-
-def cleaning_rules(
-    cleaning_options: dict, bucket_options: dict, pairing: str = "consecutive"
-) -> CleaningRules:
-    """Cleaning rules from the parameter groups (lengths come from the buckets)."""
-    cleaning = parse(CleaningOptions, cleaning_options)
-    buckets = parse(BucketOptions, bucket_options)
-    return CleaningRules(
-        **cleaning.model_dump(),
-        pairing=pairing,
-        max_source_len=buckets.max_source_len,
-        max_target_len=buckets.max_target_len,
-    )

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Mapping
+from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
+from rnn_pipeline.chat import ResponderConfig
 from rnn_pipeline.pipelines.fit_options import BatchSize, FitParameters, Verbosity
 from rnn_pipeline.pipelines.options import Groups, Options, parse
 from rnn_pipeline.pipelines.sampler_options import SamplerChoice
 from rnn_pipeline.text.buckets import validate_buckets
+from rnn_pipeline.text.cleaning import CleaningRules
 
 
 class CleaningOptions(Options):
@@ -19,6 +22,10 @@ class CleaningOptions(Options):
     latin_words: bool = False
     min_chars: int = Field(2, ge=1)
     dedupe: bool = True
+
+    def rules(self, pairing: str = "consecutive") -> CleaningRules:
+        """The library's cleaning rules (``pairing`` from the chatbot's own group)."""
+        return CleaningRules(**self.model_dump(), pairing=pairing)
 
 
 class SplitOptions(Options):
@@ -78,6 +85,22 @@ class EvaluationOptions(SamplerChoice):
     attention_examples: int = Field(4, ge=0)
 
 
+def responder_config(params: Mapping[str, Any]) -> ResponderConfig:
+    """How a model trained with a namespace's ``params`` answers prompts: its
+    cleaning rules, the largest bucket's source as the longest prompt, and the
+    evaluation's decoding settings."""
+    evaluation = parse(EvaluationOptions, params.get("evaluation_options"))
+    return ResponderConfig(
+        rules=parse(CleaningOptions, params.get("cleaning_options")).rules(),
+        max_source_length=parse(
+            BucketOptions, params.get("bucket_options")
+        ).max_source_len,
+        max_reply_length=evaluation.max_reply_length,
+        sampler=evaluation.sampler,
+        sampler_options=dict(evaluation.sampler_options),
+    )
+
+
 GROUPS: Groups = {
     "cleaning_options": CleaningOptions,
     "split_options": SplitOptions,
@@ -99,4 +122,5 @@ __all__ = [
     "TrainingOptions",
     "VocabOptions",
     "parse",
+    "responder_config",
 ]

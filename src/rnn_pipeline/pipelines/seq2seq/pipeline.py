@@ -120,15 +120,18 @@ def create_pipeline(**kwargs) -> Pipeline:
                 name="plot_attention_maps_node",
             ),
             Node(
-                nodes.package_for_serving,
+                nodes.configure_responder,
                 [
-                    "model",
-                    "vocab",
                     "params:evaluation_options",
                     "params:cleaning_options",
                     "params:bucket_options",
-                    "reply_language_model",
                 ],
+                "responder_config",
+                name="configure_responder_node",
+            ),
+            Node(
+                nodes.package_for_serving,
+                ["model", "vocab", "responder_config", "reply_language_model"],
                 "serving_model",
                 name="package_for_serving_node",
             ),
@@ -137,9 +140,8 @@ def create_pipeline(**kwargs) -> Pipeline:
                 [
                     "model",
                     "vocab",
+                    "responder_config",
                     "params:evaluation_options",
-                    "params:cleaning_options",
-                    "params:bucket_options",
                     "reply_language_model",
                 ],
                 "replies",

@@ -6,7 +6,7 @@ import logging
 
 import pandas as pd
 
-from rnn_pipeline.pipelines.seq2seq.nodes import cleaning_rules
+from rnn_pipeline.pipelines.seq2seq.options import CleaningOptions
 from rnn_pipeline.text.cleaning import clean_pairs
 from rnn_pipeline.text.tsv import parse_tsv_pairs
 
@@ -28,10 +28,11 @@ def parse_sentence_pairs(raw_pairs: dict) -> tuple[pd.DataFrame, dict]:
 
 
 def clean_sentence_pairs(
-    sentence_pairs: pd.DataFrame, cleaning_options: dict, bucket_options: dict
+    sentence_pairs: pd.DataFrame, cleaning_options: CleaningOptions
 ) -> tuple[pd.DataFrame, dict]:
-    """Normalise, filter, length-limit and dedupe sentence pairs."""
-    rules = cleaning_rules(cleaning_options, bucket_options)
+    """Normalise, filter and dedupe sentence pairs (pairs too long for the model
+    are dropped later, by bucketing)."""
+    rules = cleaning_options.rules()
     clean, dropped = clean_pairs(
         sentence_pairs, rules, sentence_pairs.attrs.get("source", "the corpus")
     )

@@ -19,11 +19,7 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
             Node(
                 nodes.clean_sentence_pairs,
-                [
-                    "sentence_pairs",
-                    "params:cleaning_options",
-                    "params:bucket_options",
-                ],
+                ["sentence_pairs", "params:cleaning_options"],
                 ["pairs", "cleaning_report"],
                 name="clean_sentence_pairs_node",
             ),

@@ -1,0 +1,34 @@
+"""Versioned JSON datasets that load and save library objects, not dicts.
+
+Nodes receive a ``PairVocabulary`` (or a char-RNN ``Vocabulary``) and a
+``ResponderConfig`` ready to use; the file format stays each class's ``to_dict``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rnn_pipeline.chat import ResponderConfig
+from rnn_pipeline.datasets.versioned import VersionedJSONDataset
+from rnn_pipeline.text.vocab import PairVocabulary, Vocabulary, vocabulary_from_dict
+
+
+class VocabularyDataset(VersionedJSONDataset):
+    """A vocabulary as JSON: ``PairVocabulary`` for seq2seq pipelines, ``Vocabulary``
+    for char-RNN ones (told apart by the file's form)."""
+
+    def load(self) -> PairVocabulary | Vocabulary:
+        return vocabulary_from_dict(super().load())
+
+    def save(self, data: PairVocabulary | Vocabulary) -> None:
+        super().save(data.to_dict())
+
+
+class ResponderConfigDataset(VersionedJSONDataset):
+    """How a trained seq2seq model answers (``ResponderConfig``), as JSON."""
+
+    def load(self) -> ResponderConfig:
+        return ResponderConfig.from_dict(super().load())
+
+    def save(self, data: ResponderConfig | dict[str, Any]) -> None:
+        super().save(data.to_dict() if isinstance(data, ResponderConfig) else data)
