@@ -7,7 +7,6 @@ import logging
 from pathlib import Path
 
 from kedro.framework.hooks import hook_impl
-from kedro.io import AbstractVersionedDataset
 
 from rnn_pipeline.pipelines.options import plain
 
@@ -15,15 +14,11 @@ logger = logging.getLogger(__name__)
 
 
 def saved_path(dataset) -> Path | None:
-    """The file a dataset has just written (its save version when versioned)."""
-    if callable(getattr(dataset, "saved_path", None)):  # the project's versioned ones
-        return Path(str(dataset.saved_path()))
-    filepath = getattr(dataset, "_filepath", None)
-    if filepath is None:
-        return None
-    if isinstance(dataset, AbstractVersionedDataset) and dataset._version is not None:
-        return Path(str(dataset._get_versioned_path(dataset.resolve_save_version())))
-    return Path(str(filepath))
+    """The file a dataset has just written: the project's ``Versioned*`` datasets
+    say it (``saved_path``); for any other dataset None (not logged, with a warning:
+    declare files logged to MLflow with a project dataset)."""
+    saved = getattr(dataset, "saved_path", None)
+    return Path(str(saved())) if callable(saved) else None
 
 
 class DistributeHook:

@@ -334,7 +334,10 @@ class MlflowArtifactHook:
         path = self._saved_path(dataset)
         if path is None or not path.exists():
             logger.warning(
-                "Not logging %s to MLflow: no file at %s", dataset_name, path
+                "Not logging %s to MLflow: no file at %s (only the project's "
+                "Versioned* datasets say which file they saved)",
+                dataset_name,
+                path,
             )
             return
         with tolerate(f"logging {dataset_name}"):
