@@ -59,17 +59,15 @@ def train_classifier(
         train_digits, training_options.validation_fraction, training_options.seed
     )
     (x, y), (x_val, y_val) = frame_to_sequences(train), frame_to_sequences(validation)
-    classes = int(y.max()) + 1
+    classes, kwargs = int(y.max()) + 1, model_options.model_dump()
     return fit_arrays(
         trainer,
-        lambda: SequenceClassifier(
-            classes, name="sequence_classifier", **model_options.model_dump()
-        ),
+        lambda: SequenceClassifier(classes, name="sequence_classifier", **kwargs),
         (x, y),
         (x_val, y_val),
         training_options.batch_size,
         training_options.seed,
-        key_data=(model_options.model_dump(), x, y),
+        key_data=(kwargs, x, y),
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
         metrics=["accuracy"],
     )

@@ -87,16 +87,15 @@ def train_forecaster(
 
     trainer = training_options.trainer()
     train, validation = _arrays(train_windows), _arrays(validation_windows)
+    kwargs = model_options.model_dump()
     return fit_arrays(
         trainer,
-        lambda: SequenceRegressor(
-            1, name="sequence_regressor", **model_options.model_dump()
-        ),
+        lambda: SequenceRegressor(1, name="sequence_regressor", **kwargs),
         train,
         validation,
         training_options.batch_size,
         training_options.seed,
-        key_data=(model_options.model_dump(), train[0]),
+        key_data=(kwargs, train[0]),
         loss="mse",
     )
 
