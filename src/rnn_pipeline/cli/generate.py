@@ -8,7 +8,8 @@ from rnn_pipeline.cli.choice import MODEL_HELP
 from rnn_pipeline.cli.errors import first_line
 from rnn_pipeline.cli.loading import load_trained, quiet_kedro_logs
 
-# pipelines.char_rnn.NAMESPACES, named here: importing it pulls in TensorFlow.
+# pipelines.char_rnn.NAMESPACES, named here: importing that package (its nodes, pandas)
+# would add about a second to every kedro command.
 NAMESPACES = ("poetry", "shakespeare", "code")
 
 
@@ -86,7 +87,8 @@ def _generate(model, vocabulary, params, sampler, options, starts, length) -> li
     """Samples for each start string; bad options become one-line errors."""
     from rnn_pipeline import samplers
     from rnn_pipeline.models.char_rnn_generator import CharRNNGenerator, generate_texts
-    from rnn_pipeline.pipelines.char_rnn.options import SamplingOptions, parse
+    from rnn_pipeline.pipelines.char_rnn.options import SamplingOptions
+    from rnn_pipeline.pipelines.options import parse
     from rnn_pipeline.text.vocab import Vocabulary
 
     try:

@@ -5,6 +5,8 @@ from kedro.io import DataCatalog, MemoryDataset
 from kedro.runner import SequentialRunner
 
 from rnn_pipeline.pipelines.char_rnn import create_pipeline
+from rnn_pipeline.pipelines.char_rnn.options import GROUPS
+from rnn_pipeline.pipelines.options import validate_namespace
 
 TINY_PARAMS = {
     "cleaning_options": {"drop_blank_lines": True},
@@ -29,7 +31,8 @@ def catalog_for(tmp_path, text=TEXT):
         **params["training_options"],
         "checkpoint_dir": str(tmp_path / "ckpt"),
     }
-    for key, value in params.items():
+    # As ValidateParametersHook hands them to the nodes of a Kedro run: typed.
+    for key, value in validate_namespace("poetry", params, GROUPS).items():
         datasets[f"params:poetry.{key}"] = MemoryDataset(value)
     return DataCatalog(datasets=datasets)
 

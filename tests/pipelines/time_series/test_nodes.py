@@ -3,9 +3,16 @@
 import numpy as np
 import pytest
 
+from rnn_pipeline.pipelines.options import parse
 from rnn_pipeline.pipelines.time_series import nodes
+from rnn_pipeline.pipelines.time_series.options import (
+    DataOptions,
+    GenerationOptions,
+    ModelOptions,
+    TrainingOptions,
+)
 
-TINY_DATA = {"train_windows": 1000, "validation_windows": 100, "test_windows": 200}
+TINY_DATA = DataOptions(train_windows=1000, validation_windows=100, test_windows=200)
 
 
 def test_windows_of_each_split_are_distinct_and_twenty_steps_long():
@@ -17,24 +24,19 @@ def test_windows_of_each_split_are_distinct_and_twenty_steps_long():
 
 def test_windows_that_do_not_fit_the_time_range_are_refused():
     with pytest.raises(ValueError, match="must fit"):
-        nodes.sample_series_windows({"t_max": 1.0})
+        parse(DataOptions, {"t_max": 1.0})
     with pytest.raises(ValueError, match="stepz: Extra inputs"):
-        nodes.sample_series_windows({"stepz": 20})
+        parse(DataOptions, {"stepz": 20})
 
 
 @pytest.mark.slow
 def test_a_small_rnn_predicts_held_out_windows(tmp_path):
     train, validation, test = nodes.sample_series_windows(TINY_DATA)
+    training = TrainingOptions(
+        epochs=8, learning_rate=0.01, verbose=0, checkpoint_dir=str(tmp_path / "ckpt")
+    )
     model, history = nodes.train_forecaster(
-        train,
-        validation,
-        {"units": 32},
-        {
-            "epochs": 8,
-            "learning_rate": 0.01,
-            "verbose": 0,
-            "checkpoint_dir": str(tmp_path / "ckpt"),
-        },
+        train, validation, ModelOptions(units=32), training
     )
     assert history["val_loss"][-1] < history["val_loss"][0]
     metrics, report = nodes.evaluate_forecaster(model, test)
@@ -43,7 +45,7 @@ def test_a_small_rnn_predicts_held_out_windows(tmp_path):
     assert metrics["test_mse"]["value"] == report["test_mse"]
     instance = nodes.predict_instance(model, TINY_DATA)
     assert len(instance["predictions"]) == 20 == len(instance["values"]) - 1
-    creative = nodes.generate_sequences(model, TINY_DATA, {"length": 15})
+    creative = nodes.generate_sequences(model, TINY_DATA, GenerationOptions(length=15))
     assert {len(s) for s in creative["sequences"].values()} == {35}
     figures = {
         "series": nodes.plot_series(TINY_DATA),

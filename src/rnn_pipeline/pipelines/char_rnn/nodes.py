@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import logging
 import math
+from typing import TYPE_CHECKING
 
-import keras
 import numpy as np
 import pandas as pd
-import tensorflow as tf
-from matplotlib.figure import Figure
 
-from rnn_pipeline import samplers
-from rnn_pipeline.models.char_rnn import CharRNN
-from rnn_pipeline.models.char_rnn_generator import CharRNNGenerator, generate_texts
 from rnn_pipeline.pipelines.char_rnn.options import (
     CleaningOptions,
     ModelOptions,
@@ -22,20 +17,17 @@ from rnn_pipeline.pipelines.char_rnn.options import (
     TrainingOptions,
     VocabOptions,
     WindowOptions,
-    parse,
 )
 from rnn_pipeline.pipelines.tracking import history_metrics, scalar_metrics
-from rnn_pipeline.plotting import plot_history
 from rnn_pipeline.text import specials
 from rnn_pipeline.text.errors import CorpusError
 from rnn_pipeline.text.plain import TextCleaningRules, clean_text, split_contiguous
 from rnn_pipeline.text.vocab import Vocabulary, build_vocab
-from rnn_pipeline.training.fit import (
-    FitOptions,
-    compile_model,
-    fingerprint,
-)
-from rnn_pipeline.training.windows import make_window_dataset, window_count
+from rnn_pipeline.training.curves import training_curves
+
+if TYPE_CHECKING:  # TensorFlow and Keras are imported by the nodes that use them
+    import keras
+    import tensorflow as tf
 
 logger = logging.getLogger(__name__)
 
@@ -55,13 +47,13 @@ def ingest_text(raw_text: dict) -> tuple[str, dict]:
     return text, {"source": raw_text["source"], "characters": len(text)}
 
 
-def clean_corpus(corpus: str, cleaning_options: dict) -> tuple[str, dict]:
+def clean_corpus(corpus: str, cleaning_options: CleaningOptions) -> tuple[str, dict]:
     """Normalise line endings and apply the optional line filters.
 
     Raises:
         CorpusError: If nothing is left after cleaning.
     """
-    rules = TextCleaningRules(**parse(CleaningOptions, cleaning_options).model_dump())
+    rules = TextCleaningRules(**cleaning_options.model_dump())
     cleaned, report = clean_text(corpus, rules)
     if len(cleaned) < 2:
         raise CorpusError(
@@ -74,11 +66,10 @@ def clean_corpus(corpus: str, cleaning_options: dict) -> tuple[str, dict]:
     return cleaned, report
 
 
-def split_text(clean_text: str, split_options: dict) -> tuple[str, str]:
+def split_text(clean_text: str, split_options: SplitOptions) -> tuple[str, str]:
     """Split into train and validation text by contiguous blocks."""
-    options = parse(SplitOptions, split_options)
     train, validation = split_contiguous(
-        clean_text, options.validation_fraction, options.block_chars
+        clean_text, split_options.validation_fraction, split_options.block_chars
     )
     logger.info(
         "Split %d train / %d validation characters", len(train), len(validation)
@@ -86,13 +77,12 @@ def split_text(clean_text: str, split_options: dict) -> tuple[str, str]:
     return train, validation
 
 
-def build_char_vocabulary(train_text: str, vocab_options: dict) -> dict:
+def build_char_vocabulary(train_text: str, vocab_options: VocabOptions) -> dict:
     """The ``max_chars`` most frequent training characters, plus the special ids."""
-    options = parse(VocabOptions, vocab_options)
     max_size = None
-    if options.max_chars is not None:
-        max_size = options.max_chars + len(specials.SPECIAL_TOKENS)
-    vocabulary = build_vocab([train_text], options.min_count, max_size)
+    if vocab_options.max_chars is not None:
+        max_size = vocab_options.max_chars + len(specials.SPECIAL_TOKENS)
+    vocabulary = build_vocab([train_text], vocab_options.min_count, max_size)
     logger.info("Vocabulary: %d characters + special tokens", len(vocabulary) - 4)
     return vocabulary.to_dict()
 
@@ -104,7 +94,9 @@ def encode_text(text: str, vocabulary: dict) -> pd.DataFrame:
 
 
 def make_windows(
-    train_ids: pd.DataFrame, validation_ids: pd.DataFrame, window_options: dict
+    train_ids: pd.DataFrame,
+    validation_ids: pd.DataFrame,
+    window_options: WindowOptions,
 ) -> tuple[tf.data.Dataset, tf.data.Dataset, dict]:
     """Shuffled training batches and ordered validation batches of windows.
 
@@ -112,23 +104,25 @@ def make_windows(
         Both ``tf.data`` datasets and a report (window counts and a fingerprint of
         the ids, which names the checkpoint folder).
     """
-    options = parse(WindowOptions, window_options)
+    from rnn_pipeline.training.fit import fingerprint
+    from rnn_pipeline.training.windows import make_window_dataset, window_count
+
     arrays = {"train": train_ids["id"].to_numpy(), "validation": validation_ids["id"]}
     arrays["validation"] = arrays["validation"].to_numpy()
     datasets = {
         name: make_window_dataset(
             ids,
-            options.sequence_length,
-            options.batch_size,
+            window_options.sequence_length,
+            window_options.batch_size,
             shuffle=name == "train",
-            seed=options.seed,
+            seed=window_options.seed,
             drop_remainder=name == "train",
             name=name,
         )
         for name, ids in arrays.items()
     }
     report = {
-        f"{name}_windows": window_count(len(ids), options.sequence_length)
+        f"{name}_windows": window_count(len(ids), window_options.sequence_length)
         for name, ids in arrays.items()
     }
     report["ids_fingerprint"] = fingerprint(arrays["train"], arrays["validation"])
@@ -140,23 +134,22 @@ def train_char_rnn(
     validation_windows: tf.data.Dataset,
     windows_report: dict,
     vocabulary: dict,
-    model_options: dict,
-    training_options: dict,
+    model_options: ModelOptions,
+    training_options: TrainingOptions,
 ) -> tuple[keras.Model, dict]:
     """Train the char-RNN, resuming from a checkpoint of the same data and options.
 
     Returns:
         The trained model and its per-epoch history (``loss``, ``val_loss``, ...).
     """
-    model_opts = parse(ModelOptions, model_options)
-    options = parse(TrainingOptions, training_options)
-    return options.trainer().fit(
-        lambda: CharRNN(
-            len(vocabulary["tokens"]), name="char_rnn", **model_opts.model_dump()
-        ),
+    from rnn_pipeline.models.char_rnn import CharRNN
+
+    size, kwargs = len(vocabulary["tokens"]), model_options.model_dump()
+    return training_options.trainer().fit(
+        lambda: CharRNN(size, name="char_rnn", **kwargs),
         train_windows,
         validation_windows,
-        key_data=(vocabulary, windows_report, model_opts.model_dump()),
+        key_data=(vocabulary, windows_report, kwargs),
     )
 
 
@@ -172,9 +165,8 @@ def track_training(train_history: dict) -> dict:
     return metrics
 
 
-def plot_training(train_history: dict) -> Figure:
-    """Loss and next-character accuracy curves per epoch."""
-    return plot_history(train_history, title="char-RNN training")
+# Loss and next-character accuracy curves per epoch.
+plot_training = training_curves("char-RNN training")
 
 
 def evaluate_char_rnn(
@@ -185,6 +177,8 @@ def evaluate_char_rnn(
     Returns:
         MLflow metrics (``validation_loss``, ...) and the same values as a report.
     """
+    from rnn_pipeline.training.fit import FitOptions, compile_model
+
     if not model.compiled:
         compile_model(model, FitOptions())
     results = model.evaluate(validation_windows, verbose=0, return_dict=True)
@@ -213,19 +207,23 @@ def evaluate_char_rnn(
     return metrics, report
 
 
-def sample_texts(model: keras.Model, vocabulary: dict, sampling_options: dict) -> dict:
+def sample_texts(
+    model: keras.Model, vocabulary: dict, sampling_options: SamplingOptions
+) -> dict:
     """Texts generated from each start string, as a report."""
-    options = parse(SamplingOptions, sampling_options)
-    sampler = samplers.get(options.sampler, **options.sampler_options)
-    generator = CharRNNGenerator(model, sampler, options.length)
+    from rnn_pipeline import samplers
+    from rnn_pipeline.models.char_rnn_generator import CharRNNGenerator, generate_texts
+
+    sampler = samplers.get(sampling_options.sampler, **sampling_options.sampler_options)
+    generator = CharRNNGenerator(model, sampler, sampling_options.length)
     generated = generate_texts(
-        generator, Vocabulary.from_dict(vocabulary), options.start_strings
+        generator, Vocabulary.from_dict(vocabulary), sampling_options.start_strings
     )
     for sample in generated:
         logger.info("Sample from %r: %r", sample.start, sample.text[:80])
     return {
-        "sampler": options.sampler,
-        "sampler_options": options.sampler_options,
+        "sampler": sampling_options.sampler,
+        "sampler_options": sampling_options.sampler_options,
         "samples": [
             {"start": s.start, "text": s.text, "unknown": s.unknown} for s in generated
         ],

@@ -7,7 +7,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field
 
 from rnn_pipeline.pipelines.fit_options import Epochs, FitParameters, Patience
-from rnn_pipeline.pipelines.options import Groups, Options, parse
+from rnn_pipeline.pipelines.options import Groups, Options
 from rnn_pipeline.pipelines.sampler_options import SamplerChoice
 
 
@@ -79,5 +79,4 @@ __all__ = [
     "TrainingOptions",
     "VocabOptions",
     "WindowOptions",
-    "parse",
 ]

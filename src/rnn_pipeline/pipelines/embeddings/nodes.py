@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
-import keras
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
-from rnn_pipeline.models import SkipGram
 from rnn_pipeline.pipelines.embeddings.options import (
     EvaluationOptions,
     ModelOptions,
     PairOptions,
     SkipGramTrainingOptions,
     VocabOptions,
-    parse,
 )
-from rnn_pipeline.plotting import plot_history, plot_word_map
 from rnn_pipeline.text.skipgram import (
     build_word_vocab,
     encode_words,
@@ -28,16 +24,21 @@ from rnn_pipeline.text.skipgram import (
     tokenize,
 )
 from rnn_pipeline.text.word_vectors import nearest_neighbours, project_2d
-from rnn_pipeline.training.skipgram_batches import SkipGramBatches
+from rnn_pipeline.training.curves import training_curves
+
+if TYPE_CHECKING:  # Keras and matplotlib are imported by the nodes that use them
+    import keras
+    from matplotlib.figure import Figure
 
 logger = logging.getLogger(__name__)
 
 
-def build_vocabulary(raw_corpus: dict, vocab_options: dict) -> tuple[dict, dict]:
+def build_vocabulary(
+    raw_corpus: dict, vocab_options: VocabOptions
+) -> tuple[dict, dict]:
     """The most frequent words of the corpus, and a report on the corpus read."""
-    options = parse(VocabOptions, vocab_options)
     words = tokenize(raw_corpus["text"])
-    vocab = build_word_vocab(words, options.min_count, options.max_size)
+    vocab = build_word_vocab(words, vocab_options.min_count, vocab_options.max_size)
     report = {
         "source": raw_corpus["source"],
         "words": len(words),
@@ -60,16 +61,15 @@ def encode_corpus(raw_corpus: dict, vocab: dict) -> pd.DataFrame:
 
 
 def make_skipgram_pairs(
-    corpus_ids: pd.DataFrame, vocab: dict, pair_options: dict
+    corpus_ids: pd.DataFrame, vocab: dict, pair_options: PairOptions
 ) -> pd.DataFrame:
     """(word, context) pairs within ``window`` words, after subsampling frequent
     words."""
-    options = parse(PairOptions, pair_options)
-    rng = np.random.default_rng(options.seed)
+    rng = np.random.default_rng(pair_options.seed)
     ids = subsample(
-        corpus_ids["id"].to_numpy(), vocab["counts"], options.subsample, rng
+        corpus_ids["id"].to_numpy(), vocab["counts"], pair_options.subsample, rng
     )
-    words, contexts = skipgram_pairs(ids, options.window)
+    words, contexts = skipgram_pairs(ids, pair_options.window)
     logger.info("%d of %d words kept, %d pairs", len(ids), len(corpus_ids), len(words))
     return pd.DataFrame({"word": words, "context": contexts})
 
@@ -77,49 +77,51 @@ def make_skipgram_pairs(
 def train_skipgram(
     skipgram_pairs: pd.DataFrame,
     vocab: dict,
-    model_options: dict,
-    training_options: dict,
+    model_options: ModelOptions,
+    training_options: SkipGramTrainingOptions,
 ) -> tuple[keras.Model, dict]:
     """Train skip-gram with fresh negative samples every batch, resumably."""
-    model_opts = parse(ModelOptions, model_options)
-    options = parse(SkipGramTrainingOptions, training_options)
-    trainer = options.trainer()
-    words = skipgram_pairs["word"].to_numpy()
-    contexts = skipgram_pairs["context"].to_numpy()
-    noise = noise_distribution(vocab["counts"])
+    import keras
+
+    from rnn_pipeline.models import SkipGram
+    from rnn_pipeline.training.array_fit import built_on
+    from rnn_pipeline.training.skipgram_batches import SkipGramBatches
+
+    trainer = training_options.trainer()
+    pairs = skipgram_pairs["word"].to_numpy(), skipgram_pairs["context"].to_numpy()
     batches = SkipGramBatches(
-        words, contexts, noise, options.negatives, options.batch_size, options.seed
+        *pairs,
+        noise_distribution(vocab["counts"]),
+        training_options.negatives,
+        training_options.batch_size,
+        training_options.seed,
     )
-
-    def build() -> keras.Model:
-        model = SkipGram(
-            len(vocab["words"]), name="skip_gram", **model_opts.model_dump()
-        )
-        model(batches[0][0])  # built before fit: BackupAndRestore needs its weights
-        return model
-
+    size, kwargs = len(vocab["words"]), model_options.model_dump()
     return trainer.fit(
-        build,
+        built_on(lambda: SkipGram(size, name="skip_gram", **kwargs), batches[0][0]),
         batches,
-        key_data=(model_opts.model_dump(), vocab, words, contexts),
+        key_data=(kwargs, vocab, *pairs),
         loss=keras.losses.BinaryCrossentropy(from_logits=True),
     )
 
 
-def plot_training(train_history: dict) -> Figure:
-    """Negative-sampling loss per epoch."""
-    return plot_history(train_history, title="skip-gram training")
+# Negative-sampling loss per epoch.
+plot_training = training_curves("skip-gram training")
 
 
-def find_neighbours(model: keras.Model, vocab: dict, evaluation_options: dict) -> dict:
+def find_neighbours(
+    model: keras.Model, vocab: dict, evaluation_options: EvaluationOptions
+) -> dict:
     """Nearest neighbours (cosine) of the chosen words, as a report."""
-    options = parse(EvaluationOptions, evaluation_options)
     found = nearest_neighbours(
-        model.word_vectors(), vocab["words"], options.words, options.neighbours
+        model.word_vectors(),
+        vocab["words"],
+        evaluation_options.words,
+        evaluation_options.neighbours,
     )
     for word, neighbours in found.items():
         logger.info("%s: %s", word, ", ".join(w for w, _ in neighbours))
-    missing = [w for w in options.words if w not in found]
+    missing = [w for w in evaluation_options.words if w not in found]
     if missing:
         logger.warning("Not in the vocabulary, no neighbours: %s", missing)
     return {
@@ -131,19 +133,20 @@ def find_neighbours(model: keras.Model, vocab: dict, evaluation_options: dict) -
 
 
 def project_embeddings(
-    model: keras.Model, vocab: dict, evaluation_options: dict
+    model: keras.Model, vocab: dict, evaluation_options: EvaluationOptions
 ) -> pd.DataFrame:
     """t-SNE positions of the most frequent words (after ``skip_most_frequent``)."""
-    options = parse(EvaluationOptions, evaluation_options)
-    first = options.skip_most_frequent
-    words = vocab["words"][first : first + options.map_words]
+    first = evaluation_options.skip_most_frequent
+    words = vocab["words"][first : first + evaluation_options.map_words]
     vectors = model.word_vectors()[first : first + len(words)]
-    points = project_2d(vectors, options.perplexity, options.seed)
+    points = project_2d(vectors, evaluation_options.perplexity, evaluation_options.seed)
     return pd.DataFrame({"word": words, "x": points[:, 0], "y": points[:, 1]})
 
 
 def plot_embeddings(word_map: pd.DataFrame) -> Figure:
     """The t-SNE map of the most frequent words."""
+    from rnn_pipeline.plotting import plot_word_map
+
     return plot_word_map(
         list(word_map["word"]),
         word_map[["x", "y"]].to_numpy(),

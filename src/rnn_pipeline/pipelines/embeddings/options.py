@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from rnn_pipeline.pipelines.fit_options import TrainingOptions
-from rnn_pipeline.pipelines.options import Groups, Options, parse
+from rnn_pipeline.pipelines.options import Groups, Options
 
 
 class VocabOptions(Options):
@@ -51,5 +51,4 @@ __all__ = [
     "PairOptions",
     "SkipGramTrainingOptions",
     "VocabOptions",
-    "parse",
 ]

@@ -3,35 +3,34 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
-import keras
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
 from rnn_pipeline.digits import frame_to_sequences
-from rnn_pipeline.models import SequenceClassifier
 from rnn_pipeline.pipelines.sequence_classifier.options import (
     ClassifierTrainingOptions,
     ModelOptions,
     SplitOptions,
-    parse,
 )
 from rnn_pipeline.pipelines.tracking import scalar_metrics
-from rnn_pipeline.plotting import plot_confusion_matrix, plot_history
 from rnn_pipeline.text.split import split_frame
-from rnn_pipeline.training.arrays import make_array_dataset
+from rnn_pipeline.training.curves import training_curves
+
+if TYPE_CHECKING:  # Keras and matplotlib are imported by the nodes that use them
+    import keras
+    from matplotlib.figure import Figure
 
 logger = logging.getLogger(__name__)
 
 
 def split_digits(
-    digits: pd.DataFrame, split_options: dict
+    digits: pd.DataFrame, split_options: SplitOptions
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Split the images into train and test (``test_fraction``), reproducibly."""
-    options = parse(SplitOptions, split_options)
     frame_to_sequences(digits)  # fails early, naming the columns it expected
-    train, test = split_frame(digits, options.test_fraction, options.seed)
+    train, test = split_frame(digits, split_options.test_fraction, split_options.seed)
     logger.info(
         "Split %d images into %d train / %d test", len(digits), len(train), len(test)
     )
@@ -39,7 +38,9 @@ def split_digits(
 
 
 def train_classifier(
-    train_digits: pd.DataFrame, model_options: dict, training_options: dict
+    train_digits: pd.DataFrame,
+    model_options: ModelOptions,
+    training_options: ClassifierTrainingOptions,
 ) -> tuple[keras.Model, dict]:
     """Train the recurrent classifier on image rows, resuming from a checkpoint.
 
@@ -48,35 +49,32 @@ def train_classifier(
     Returns:
         The trained model and its per-epoch history (``loss``, ``accuracy``, ...).
     """
-    model_opts = parse(ModelOptions, model_options)
-    options = parse(ClassifierTrainingOptions, training_options)
-    trainer = options.trainer()
+    import keras
+
+    from rnn_pipeline.models import SequenceClassifier
+    from rnn_pipeline.training.array_fit import fit_arrays
+
+    trainer = training_options.trainer()
     train, validation = split_frame(
-        train_digits, options.validation_fraction, options.seed
+        train_digits, training_options.validation_fraction, training_options.seed
     )
     (x, y), (x_val, y_val) = frame_to_sequences(train), frame_to_sequences(validation)
-
-    def build() -> keras.Model:
-        classes = int(y.max()) + 1
-        model = SequenceClassifier(
-            classes, name="sequence_classifier", **model_opts.model_dump()
-        )
-        model(x[:1])  # built before fit: BackupAndRestore needs its weights
-        return model
-
-    return trainer.fit(
-        build,
-        make_array_dataset(x, y, options.batch_size, shuffle=True, seed=options.seed),
-        make_array_dataset(x_val, y_val, options.batch_size),
-        key_data=(model_opts.model_dump(), x, y),
+    classes, kwargs = int(y.max()) + 1, model_options.model_dump()
+    return fit_arrays(
+        trainer,
+        lambda: SequenceClassifier(classes, name="sequence_classifier", **kwargs),
+        (x, y),
+        (x_val, y_val),
+        training_options.batch_size,
+        training_options.seed,
+        key_data=(kwargs, x, y),
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
         metrics=["accuracy"],
     )
 
 
-def plot_training(train_history: dict) -> Figure:
-    """Loss and accuracy curves per epoch."""
-    return plot_history(train_history, title="sequence classifier training")
+# Loss and accuracy curves per epoch.
+plot_training = training_curves("sequence classifier training")
 
 
 def evaluate_classifier(
@@ -87,6 +85,8 @@ def evaluate_classifier(
     Returns:
         MLflow metrics (``test_accuracy``, ``test_loss``) and the evaluation report.
     """
+    import keras
+
     x, y = frame_to_sequences(test_digits)
     logits = np.asarray(model.predict(x, verbose=0))
     predicted = logits.argmax(axis=1)
@@ -112,6 +112,8 @@ def evaluate_classifier(
 
 def plot_confusion(evaluation_report: dict) -> Figure:
     """The test confusion matrix (true rows, predicted columns)."""
+    from rnn_pipeline.plotting import plot_confusion_matrix
+
     matrix = evaluation_report["confusion_matrix"]
     return plot_confusion_matrix(
         matrix,

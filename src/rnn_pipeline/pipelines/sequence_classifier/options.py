@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from rnn_pipeline.pipelines.fit_options import TrainingOptions
-from rnn_pipeline.pipelines.options import Groups, Options, parse
+from rnn_pipeline.pipelines.options import Groups, Options
 
 
 class SplitOptions(Options):
@@ -37,5 +37,4 @@ __all__ = [
     "ClassifierTrainingOptions",
     "ModelOptions",
     "SplitOptions",
-    "parse",
 ]

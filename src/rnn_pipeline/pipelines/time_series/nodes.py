@@ -3,27 +3,18 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
-import keras
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
-from rnn_pipeline.models import SequenceRegressor
 from rnn_pipeline.pipelines.time_series.options import (
     DataOptions,
     GenerationOptions,
     ModelOptions,
     TrainingOptions,
-    parse,
 )
 from rnn_pipeline.pipelines.tracking import scalar_metrics
-from rnn_pipeline.plotting import (
-    plot_generated,
-    plot_history,
-    plot_prediction,
-    plot_series_instance,
-)
 from rnn_pipeline.series import (
     chapter_series,
     generate,
@@ -31,7 +22,11 @@ from rnn_pipeline.series import (
     split_windows,
     window_times,
 )
-from rnn_pipeline.training.arrays import make_array_dataset
+from rnn_pipeline.training.curves import training_curves
+
+if TYPE_CHECKING:  # Keras and matplotlib are imported by the nodes that use them
+    import keras
+    from matplotlib.figure import Figure
 
 logger = logging.getLogger(__name__)
 
@@ -41,37 +36,40 @@ def _frame(starts: np.ndarray, values: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame({"start": starts, **columns})
 
 
+def _instance_times(data_options: DataOptions) -> np.ndarray:
+    """The sample times of the chapter's test instance."""
+    start = np.array([data_options.instance_start])
+    return window_times(start, data_options.steps, data_options.resolution)[0]
+
+
 def _arrays(windows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     values = [c for c in windows.columns if c.startswith("v")]
     return split_windows(windows[values].to_numpy())
 
 
 def sample_series_windows(
-    data_options: dict,
+    data_options: DataOptions,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Train, validation and held-out test windows at random start times.
 
     Each split has its own random stream, so the held-out windows are never the
     training ones (they are drawn from the same time range, as in the chapter).
     """
-    options = parse(DataOptions, data_options)
-    streams = np.random.default_rng(options.seed).spawn(3)
+    counts = (
+        data_options.train_windows,
+        data_options.validation_windows,
+        data_options.test_windows,
+    )
+    streams = np.random.default_rng(data_options.seed).spawn(3)
+    span = (
+        data_options.steps,
+        data_options.resolution,
+        data_options.t_min,
+        data_options.t_max,
+    )
     frames = [
-        _frame(
-            *sample_windows(
-                count,
-                options.steps,
-                options.resolution,
-                options.t_min,
-                options.t_max,
-                rng,
-            )
-        )
-        for count, rng in zip(
-            (options.train_windows, options.validation_windows, options.test_windows),
-            streams,
-            strict=True,
-        )
+        _frame(*sample_windows(count, *span, rng))
+        for count, rng in zip(counts, streams, strict=True)
     ]
     logger.info("Windows: %s", [len(f) for f in frames])
     return frames[0], frames[1], frames[2]
@@ -80,34 +78,30 @@ def sample_series_windows(
 def train_forecaster(
     train_windows: pd.DataFrame,
     validation_windows: pd.DataFrame,
-    model_options: dict,
-    training_options: dict,
+    model_options: ModelOptions,
+    training_options: TrainingOptions,
 ) -> tuple[keras.Model, dict]:
     """Train the sequence regressor (MSE) to predict each next value, resumably."""
-    model_opts = parse(ModelOptions, model_options)
-    options = parse(TrainingOptions, training_options)
-    trainer = options.trainer()
-    (x, y), (x_val, y_val) = _arrays(train_windows), _arrays(validation_windows)
+    from rnn_pipeline.models import SequenceRegressor
+    from rnn_pipeline.training.array_fit import fit_arrays
 
-    def build() -> keras.Model:
-        model = SequenceRegressor(
-            1, name="sequence_regressor", **model_opts.model_dump()
-        )
-        model(x[:1])  # built before fit: BackupAndRestore needs its weights
-        return model
-
-    return trainer.fit(
-        build,
-        make_array_dataset(x, y, options.batch_size, shuffle=True, seed=options.seed),
-        make_array_dataset(x_val, y_val, options.batch_size),
-        key_data=(model_opts.model_dump(), x),
+    trainer = training_options.trainer()
+    train, validation = _arrays(train_windows), _arrays(validation_windows)
+    kwargs = model_options.model_dump()
+    return fit_arrays(
+        trainer,
+        lambda: SequenceRegressor(1, name="sequence_regressor", **kwargs),
+        train,
+        validation,
+        training_options.batch_size,
+        training_options.seed,
+        key_data=(kwargs, train[0]),
         loss="mse",
     )
 
 
-def plot_training(train_history: dict) -> Figure:
-    """MSE curves per epoch."""
-    return plot_history(train_history, title="time-series training (MSE)")
+# MSE curves per epoch.
+plot_training = training_curves("time-series training (MSE)")
 
 
 def evaluate_forecaster(
@@ -140,17 +134,16 @@ def evaluate_forecaster(
     return scalar_metrics(values), report
 
 
-def plot_series(data_options: dict) -> Figure:
+def plot_series(data_options: DataOptions) -> Figure:
     """The series over its time range with the chapter's training instance."""
-    options = parse(DataOptions, data_options)
+    from rnn_pipeline.plotting import plot_series_instance
+
     t = np.linspace(
-        options.t_min,
-        options.t_max,
-        int((options.t_max - options.t_min) / options.resolution),
+        data_options.t_min,
+        data_options.t_max,
+        int((data_options.t_max - data_options.t_min) / data_options.resolution),
     )
-    instance_t = window_times(
-        np.array([options.instance_start]), options.steps, options.resolution
-    )[0]
+    instance_t = _instance_times(data_options)
     return plot_series_instance(
         t,
         chapter_series(t),
@@ -160,12 +153,9 @@ def plot_series(data_options: dict) -> Figure:
     )
 
 
-def predict_instance(model: keras.Model, data_options: dict) -> dict:
+def predict_instance(model: keras.Model, data_options: DataOptions) -> dict:
     """The model's predictions on the chapter's test instance (a fresh window)."""
-    options = parse(DataOptions, data_options)
-    t = window_times(
-        np.array([options.instance_start]), options.steps, options.resolution
-    )[0]
+    t = _instance_times(data_options)
     values = chapter_series(t)
     x, _ = split_windows(values[None, :])
     predictions = np.asarray(model.predict(x, verbose=0))[0, :, 0]
@@ -178,6 +168,8 @@ def predict_instance(model: keras.Model, data_options: dict) -> dict:
 
 def plot_instance_prediction(instance_prediction: dict) -> Figure:
     """Instance, target and prediction, as in the chapter's "testing the model"."""
+    from rnn_pipeline.plotting import plot_prediction
+
     return plot_prediction(
         instance_prediction["t"],
         instance_prediction["values"],
@@ -186,28 +178,31 @@ def plot_instance_prediction(instance_prediction: dict) -> Figure:
 
 
 def generate_sequences(
-    model: keras.Model, data_options: dict, generation_options: dict
+    model: keras.Model,
+    data_options: DataOptions,
+    generation_options: GenerationOptions,
 ) -> dict:
     """Creative sequences: each seed window extended by feeding predictions back."""
-    data = parse(DataOptions, data_options)
-    options = parse(GenerationOptions, generation_options)
     seeds = {
-        "zeros": np.zeros(data.steps),
+        "zeros": np.zeros(data_options.steps),
         "series": chapter_series(
-            options.series_seed_start + np.arange(data.steps) * data.resolution
+            generation_options.series_seed_start
+            + np.arange(data_options.steps) * data_options.resolution
         ),
     }
     sequences = {
         name: generate(
-            lambda w: model(w, training=False), seeds[name], options.length
+            lambda w: model(w, training=False), seeds[name], generation_options.length
         ).tolist()
-        for name in options.seeds
+        for name in generation_options.seeds
     }
-    return {"seed_length": data.steps, "sequences": sequences}
+    return {"seed_length": data_options.steps, "sequences": sequences}
 
 
 def plot_creative_sequences(creative_sequences: dict) -> Figure:
     """The generated sequences, seed in blue."""
+    from rnn_pipeline.plotting import plot_generated
+
     return plot_generated(
         creative_sequences["sequences"],
         creative_sequences["seed_length"],

@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from rnn_pipeline.pipelines.fit_options import TrainingOptions
-from rnn_pipeline.pipelines.options import Groups, Options, parse
+from rnn_pipeline.pipelines.options import Groups, Options
 
 
 class DataOptions(Options):
@@ -57,5 +57,4 @@ __all__ = [
     "GenerationOptions",
     "ModelOptions",
     "TrainingOptions",
-    "parse",
 ]
