@@ -1,6 +1,7 @@
-"""Loading the char-RNN and textbook pipelines, and running their data nodes, imports
-no TensorFlow, Keras or matplotlib: every ``kedro run`` loads the pipelines, and a
-data-only run (or one that stops on bad parameters) should not wait for them."""
+"""Loading the pipelines (seq2seq, char-RNN, textbook), and running their data
+nodes, imports no TensorFlow, Keras or matplotlib: every ``kedro run`` loads the
+pipelines, and a data-only run (or one that stops on bad parameters) should not wait
+for them."""
 
 import json
 import subprocess
@@ -12,10 +13,12 @@ HEAVY = ("tensorflow", "keras", "matplotlib")
 LOAD_PIPELINES = """
 import importlib
 
-for name in ("char_rnn", "embeddings", "sequence_classifier", "time_series"):
+for name in (
+    "seq2seq", "char_rnn", "embeddings", "sequence_classifier", "time_series"
+):
     module = importlib.import_module(f"rnn_pipeline.pipelines.{name}.pipeline")
     assert module.create_pipeline().nodes, name
-for name in ("poetry", "shakespeare", "code"):
+for name in ("chatbot", "translation", "poetry", "shakespeare", "code"):
     importlib.import_module(f"rnn_pipeline.pipelines.{name}").create_pipeline()
 """
 
@@ -47,6 +50,25 @@ ids = embeddings.encode_corpus(corpus, vocab)
 assert len(embeddings.make_skipgram_pairs(ids, vocab, PairOptions(subsample=0)))
 
 classifier.split_digits(load_digits_frame(), DigitSplit())
+
+from rnn_pipeline.pipelines.chatbot import nodes as chatbot
+from rnn_pipeline.pipelines.chatbot.options import PairingOptions
+from rnn_pipeline.pipelines.seq2seq import nodes as seq2seq
+from rnn_pipeline.pipelines.seq2seq import options as s2s
+
+conv = "E\\nM 你好吗\\nM 我很好谢谢\\nM 再见了朋友\\n" * 30 + "E\\nM 早上好\\nM 晚安\\n"
+turns, _ = chatbot.parse_conversations({"source": "memory", "text": conv})
+pairs, _ = chatbot.pair_conversations(turns, PairingOptions(), s2s.CleaningOptions())
+train, test = seq2seq.split_pairs(pairs, s2s.SplitOptions(test_fraction=0.34))
+vocab = seq2seq.build_vocabulary(train, s2s.VocabOptions())
+buckets = s2s.BucketOptions()
+train_b, test_b, _ = seq2seq.bucket_pairs(
+    seq2seq.vectorize_pairs(train, vocab), seq2seq.vectorize_pairs(test, vocab), buckets
+)
+seq2seq.split_validation(train_b, s2s.TrainingOptions())
+evaluation = s2s.EvaluationOptions()
+seq2seq.fit_reply_language_model(train_b, vocab, evaluation)
+seq2seq.configure_responder(evaluation, s2s.CleaningOptions(), buckets)
 time_series.sample_series_windows(
     DataOptions(train_windows=5, validation_windows=5, test_windows=5)
 )

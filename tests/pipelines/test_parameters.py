@@ -178,3 +178,29 @@ def test_typed_inputs_are_what_kedro_hands_a_node():
     assert isinstance(typed["params:chatbot.training_options"], TrainingOptions)
     assert typed["params:chatbot.training_options"].epochs == 3
     assert typed_inputs({"chatbot.pairs": 1}) == {}
+
+
+def test_every_node_annotates_its_parameter_groups_with_their_options_class():
+    """Kedro hands a node typed options only where its signature says which class;
+    an unannotated group would reach the node as a dict."""
+    import importlib
+    import inspect
+    import typing
+
+    from rnn_pipeline.pipelines.parameters import group_input, groups_of
+
+    checked = 0
+    for namespace in NAMESPACES:
+        package = importlib.import_module(f"rnn_pipeline.pipelines.{namespace}")
+        for node in package.create_pipeline().nodes:
+            names = node.inputs
+            hints = typing.get_type_hints(node.func)
+            params = list(inspect.signature(node.func).parameters)
+            for position, name in enumerate(names):
+                group = group_input(name)
+                if group is None:
+                    continue
+                expected = groups_of(group[0])[group[1]]
+                assert hints.get(params[position]) is expected, (node.name, name)
+                checked += 1
+    assert checked > 20

@@ -89,7 +89,6 @@ def _generate(model, vocabulary, params, sampler, options, starts, length) -> li
     from rnn_pipeline.models.char_rnn_generator import CharRNNGenerator, generate_texts
     from rnn_pipeline.pipelines.char_rnn.options import SamplingOptions
     from rnn_pipeline.pipelines.options import parse
-    from rnn_pipeline.text.vocab import Vocabulary
 
     try:
         defaults = parse(SamplingOptions, params.get("sampling_options"))
@@ -101,7 +100,7 @@ def _generate(model, vocabulary, params, sampler, options, starts, length) -> li
         )
         return generate_texts(
             generator,
-            Vocabulary.from_dict(vocabulary),
+            vocabulary,
             list(starts) or defaults.start_strings,
         )
     except (ValueError, TypeError) as exc:

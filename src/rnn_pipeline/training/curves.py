@@ -7,10 +7,8 @@ one is loaded: loading the pipelines (every ``kedro run``) should not pay for it
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
+from rnn_pipeline.hints import Figure
 
 History = Mapping[str, Sequence[float]]
 

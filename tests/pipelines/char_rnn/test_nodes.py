@@ -58,9 +58,8 @@ def test_split_gives_contiguous_parts_of_the_requested_share():
 
 
 def test_vocabulary_keeps_the_n_most_frequent_characters_plus_specials():
-    vocabulary = Vocabulary.from_dict(
-        nodes.build_char_vocabulary("aaabbc", VocabOptions(max_chars=2))
-    )
+    vocabulary = nodes.build_char_vocabulary("aaabbc", VocabOptions(max_chars=2))
+    assert isinstance(vocabulary, Vocabulary)
     assert vocabulary.tokens[4:] == ["a", "b"]
     assert vocabulary.encode("c") == [3]  # <unk>
     with pytest.raises(ValueError, match="invalid vocab_options"):

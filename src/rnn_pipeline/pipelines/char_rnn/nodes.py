@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 import math
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from rnn_pipeline.hints import KerasModel, TFDataset
 from rnn_pipeline.pipelines.char_rnn.options import (
     CleaningOptions,
     ModelOptions,
@@ -24,10 +24,6 @@ from rnn_pipeline.text.errors import CorpusError
 from rnn_pipeline.text.plain import TextCleaningRules, clean_text, split_contiguous
 from rnn_pipeline.text.vocab import Vocabulary, build_vocab
 from rnn_pipeline.training.curves import training_curves
-
-if TYPE_CHECKING:  # TensorFlow and Keras are imported by the nodes that use them
-    import keras
-    import tensorflow as tf
 
 logger = logging.getLogger(__name__)
 
@@ -77,19 +73,19 @@ def split_text(clean_text: str, split_options: SplitOptions) -> tuple[str, str]:
     return train, validation
 
 
-def build_char_vocabulary(train_text: str, vocab_options: VocabOptions) -> dict:
+def build_char_vocabulary(train_text: str, vocab_options: VocabOptions) -> Vocabulary:
     """The ``max_chars`` most frequent training characters, plus the special ids."""
     max_size = None
     if vocab_options.max_chars is not None:
         max_size = vocab_options.max_chars + len(specials.SPECIAL_TOKENS)
     vocabulary = build_vocab([train_text], vocab_options.min_count, max_size)
     logger.info("Vocabulary: %d characters + special tokens", len(vocabulary) - 4)
-    return vocabulary.to_dict()
+    return vocabulary
 
 
-def encode_text(text: str, vocabulary: dict) -> pd.DataFrame:
+def encode_text(text: str, vocabulary: Vocabulary) -> pd.DataFrame:
     """Character ids, one row per character (``id``); unknown ones become UNK."""
-    ids = Vocabulary.from_dict(vocabulary).encode(text)
+    ids = vocabulary.encode(text)
     return pd.DataFrame({"id": np.asarray(ids, dtype="int32")})
 
 
@@ -97,7 +93,7 @@ def make_windows(
     train_ids: pd.DataFrame,
     validation_ids: pd.DataFrame,
     window_options: WindowOptions,
-) -> tuple[tf.data.Dataset, tf.data.Dataset, dict]:
+) -> tuple[TFDataset, TFDataset, dict]:
     """Shuffled training batches and ordered validation batches of windows.
 
     Returns:
@@ -130,13 +126,13 @@ def make_windows(
 
 
 def train_char_rnn(
-    train_windows: tf.data.Dataset,
-    validation_windows: tf.data.Dataset,
+    train_windows: TFDataset,
+    validation_windows: TFDataset,
     windows_report: dict,
-    vocabulary: dict,
+    vocabulary: Vocabulary,
     model_options: ModelOptions,
     training_options: TrainingOptions,
-) -> tuple[keras.Model, dict]:
+) -> tuple[KerasModel, dict]:
     """Train the char-RNN, resuming from a checkpoint of the same data and options.
 
     Returns:
@@ -144,12 +140,12 @@ def train_char_rnn(
     """
     from rnn_pipeline.models.char_rnn import CharRNN
 
-    size, kwargs = len(vocabulary["tokens"]), model_options.model_dump()
+    size, kwargs = len(vocabulary), model_options.model_dump()
     return training_options.trainer().fit(
         lambda: CharRNN(size, name="char_rnn", **kwargs),
         train_windows,
         validation_windows,
-        key_data=(vocabulary, windows_report, kwargs),
+        key_data=(vocabulary.to_dict(), windows_report, kwargs),
     )
 
 
@@ -170,7 +166,7 @@ plot_training = training_curves("char-RNN training")
 
 
 def evaluate_char_rnn(
-    model: keras.Model, validation_windows: tf.data.Dataset
+    model: KerasModel, validation_windows: TFDataset
 ) -> tuple[dict, dict]:
     """Validation loss (nats per character), perplexity and bits per character.
 
@@ -208,7 +204,7 @@ def evaluate_char_rnn(
 
 
 def sample_texts(
-    model: keras.Model, vocabulary: dict, sampling_options: SamplingOptions
+    model: KerasModel, vocabulary: Vocabulary, sampling_options: SamplingOptions
 ) -> dict:
     """Texts generated from each start string, as a report."""
     from rnn_pipeline import samplers
@@ -216,9 +212,7 @@ def sample_texts(
 
     sampler = samplers.get(sampling_options.sampler, **sampling_options.sampler_options)
     generator = CharRNNGenerator(model, sampler, sampling_options.length)
-    generated = generate_texts(
-        generator, Vocabulary.from_dict(vocabulary), sampling_options.start_strings
-    )
+    generated = generate_texts(generator, vocabulary, sampling_options.start_strings)
     for sample in generated:
         logger.info("Sample from %r: %r", sample.start, sample.text[:80])
     return {

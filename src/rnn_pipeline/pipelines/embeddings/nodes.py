@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from rnn_pipeline.hints import Figure, KerasModel
 from rnn_pipeline.pipelines.embeddings.options import (
     EvaluationOptions,
     ModelOptions,
@@ -25,10 +25,6 @@ from rnn_pipeline.text.skipgram import (
 )
 from rnn_pipeline.text.word_vectors import nearest_neighbours, project_2d
 from rnn_pipeline.training.curves import training_curves
-
-if TYPE_CHECKING:  # Keras and matplotlib are imported by the nodes that use them
-    import keras
-    from matplotlib.figure import Figure
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +75,7 @@ def train_skipgram(
     vocab: dict,
     model_options: ModelOptions,
     training_options: SkipGramTrainingOptions,
-) -> tuple[keras.Model, dict]:
+) -> tuple[KerasModel, dict]:
     """Train skip-gram with fresh negative samples every batch, resumably."""
     import keras
 
@@ -110,7 +106,7 @@ plot_training = training_curves("skip-gram training")
 
 
 def find_neighbours(
-    model: keras.Model, vocab: dict, evaluation_options: EvaluationOptions
+    model: KerasModel, vocab: dict, evaluation_options: EvaluationOptions
 ) -> dict:
     """Nearest neighbours (cosine) of the chosen words, as a report."""
     found = nearest_neighbours(
@@ -133,7 +129,7 @@ def find_neighbours(
 
 
 def project_embeddings(
-    model: keras.Model, vocab: dict, evaluation_options: EvaluationOptions
+    model: KerasModel, vocab: dict, evaluation_options: EvaluationOptions
 ) -> pd.DataFrame:
     """t-SNE positions of the most frequent words (after ``skip_most_frequent``)."""
     first = evaluation_options.skip_most_frequent

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from rnn_pipeline.chat import Responder, ResponderConfig
+from rnn_pipeline.hints import Figure, KerasModel
 from rnn_pipeline.pipelines.seq2seq.options import (
     BucketOptions,
     CleaningOptions,
@@ -26,7 +27,6 @@ from rnn_pipeline.pipelines.seq2seq.options import (
     responder_config,
 )
 from rnn_pipeline.pipelines.tracking import scalar_metrics
-from rnn_pipeline.pipelines.types import Figure, KerasModel
 from rnn_pipeline.text.buckets import assign_buckets, bucket_name
 from rnn_pipeline.text.errors import CorpusError
 from rnn_pipeline.text.ngram import NgramLanguageModel
@@ -40,6 +40,7 @@ from rnn_pipeline.training.batching import (
     sharded_seq2seq_data,
     teacher_forcing_inputs,
 )
+from rnn_pipeline.training.curves import training_curves
 from rnn_pipeline.training.scoring import diversity, score_outputs
 
 logger = logging.getLogger(__name__)
@@ -191,11 +192,7 @@ def train_seq2seq(
     )
 
 
-def plot_training(train_history: dict) -> Figure:
-    """Loss and token-accuracy curves per epoch."""
-    from rnn_pipeline.plotting import plot_history
-
-    return plot_history(train_history, title="seq2seq training")
+plot_training = training_curves("seq2seq training")
 
 
 def plot_test_loss(evaluation_report: dict) -> Figure:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from rnn_pipeline.digits import frame_to_sequences
+from rnn_pipeline.hints import Figure, KerasModel
 from rnn_pipeline.pipelines.sequence_classifier.options import (
     ClassifierTrainingOptions,
     ModelOptions,
@@ -17,10 +17,6 @@ from rnn_pipeline.pipelines.sequence_classifier.options import (
 from rnn_pipeline.pipelines.tracking import scalar_metrics
 from rnn_pipeline.text.split import split_frame
 from rnn_pipeline.training.curves import training_curves
-
-if TYPE_CHECKING:  # Keras and matplotlib are imported by the nodes that use them
-    import keras
-    from matplotlib.figure import Figure
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +37,7 @@ def train_classifier(
     train_digits: pd.DataFrame,
     model_options: ModelOptions,
     training_options: ClassifierTrainingOptions,
-) -> tuple[keras.Model, dict]:
+) -> tuple[KerasModel, dict]:
     """Train the recurrent classifier on image rows, resuming from a checkpoint.
 
     ``validation_fraction`` of the training split drives learning-rate decay.
@@ -78,7 +74,7 @@ plot_training = training_curves("sequence classifier training")
 
 
 def evaluate_classifier(
-    model: keras.Model, test_digits: pd.DataFrame
+    model: KerasModel, test_digits: pd.DataFrame
 ) -> tuple[dict, dict]:
     """Accuracy, loss and confusion matrix on the test split.
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from rnn_pipeline.hints import Figure, KerasModel
 from rnn_pipeline.pipelines.time_series.options import (
     DataOptions,
     GenerationOptions,
@@ -23,10 +23,6 @@ from rnn_pipeline.series import (
     window_times,
 )
 from rnn_pipeline.training.curves import training_curves
-
-if TYPE_CHECKING:  # Keras and matplotlib are imported by the nodes that use them
-    import keras
-    from matplotlib.figure import Figure
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +76,7 @@ def train_forecaster(
     validation_windows: pd.DataFrame,
     model_options: ModelOptions,
     training_options: TrainingOptions,
-) -> tuple[keras.Model, dict]:
+) -> tuple[KerasModel, dict]:
     """Train the sequence regressor (MSE) to predict each next value, resumably."""
     from rnn_pipeline.models import SequenceRegressor
     from rnn_pipeline.training.array_fit import fit_arrays
@@ -105,7 +101,7 @@ plot_training = training_curves("time-series training (MSE)")
 
 
 def evaluate_forecaster(
-    model: keras.Model, test_windows: pd.DataFrame
+    model: KerasModel, test_windows: pd.DataFrame
 ) -> tuple[dict, dict]:
     """MSE on the held-out windows, against the naive "next = current" forecast.
 
@@ -153,7 +149,7 @@ def plot_series(data_options: DataOptions) -> Figure:
     )
 
 
-def predict_instance(model: keras.Model, data_options: DataOptions) -> dict:
+def predict_instance(model: KerasModel, data_options: DataOptions) -> dict:
     """The model's predictions on the chapter's test instance (a fresh window)."""
     t = _instance_times(data_options)
     values = chapter_series(t)
@@ -178,7 +174,7 @@ def plot_instance_prediction(instance_prediction: dict) -> Figure:
 
 
 def generate_sequences(
-    model: keras.Model,
+    model: KerasModel,
     data_options: DataOptions,
     generation_options: GenerationOptions,
 ) -> dict:

@@ -13,12 +13,15 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import keras
+    import tensorflow as tf
     from matplotlib.figure import Figure as _Figure
 
     KerasModel = keras.Model
     Figure = _Figure
+    TFDataset = tf.data.Dataset
 else:
     KerasModel = Any
     Figure = Any
+    TFDataset = Any
 
-__all__ = ["Figure", "KerasModel"]
+__all__ = ["Figure", "KerasModel", "TFDataset"]
