@@ -54,7 +54,7 @@ RESULTS := benchmarks/results
 # Benchmarks on the shared corpora (skipped when ../shared is absent); JSON in $(RESULTS).
 bench: install
 	@test -d $(SHARED) || { echo "no $(SHARED): benchmarks need the shared corpora"; exit 1; }
-	$(BIN)/python benchmarks/data_prep.py $(SHARED)/chat/lost.conv --repeat 1 5 8 --out $(RESULTS)/data_prep.json
+	$(BIN)/python benchmarks/data_prep.py $(SHARED)/chat/lost.conv --sizes 1 2 4 8 --out $(RESULTS)/data_prep.json
 	$(BIN)/python benchmarks/decode.py --out $(RESULTS)/decode.json
 	$(BIN)/python benchmarks/train_throughput.py $(SHARED)/chat/lost.conv --out $(RESULTS)/train_throughput.json
 	$(BIN)/python benchmarks/generate.py $(SHARED)/poetry/poetry.txt $(SHARED)/shakespeare/input.txt --budget-minutes 15 --out $(RESULTS)/generate.json
