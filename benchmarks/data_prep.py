@@ -7,7 +7,7 @@ pairs, or the benchmark fails. For each size a fresh process bootstraps the proj
 takes the registered ``chatbot`` pipeline, cuts it to the nodes that make the
 trainer's inputs (everything upstream of the node that outputs the model), loads the
 parameters with the project's config loader, and runs those nodes in topological
-order with their parameter groups typed as the project's hook types them, timing
+order with their parameter groups typed as Kedro types them in a run, timing
 each node (wall and CPU time). The whole process is measured too: wall time from
 start to exit, the import part, peak RSS and which heavy modules were imported.
 Each size runs ``--repeats`` times (round all sizes) and keeps its least times.
