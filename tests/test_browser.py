@@ -119,7 +119,10 @@ def metric_rows(browser) -> set[str]:
     assert grid, "no metrics table on the compare page"
     shown: set[str] = set()
     height = browser.execute_script("return arguments[0].scrollHeight", grid[0])
-    for top in range(0, height + 100, 100):
+    view = browser.execute_script("return arguments[0].clientHeight", grid[0])
+    # A view at a time, overlapping by 50 px: each cell's text is a WebDriver call.
+    step = max(100, view - 50)
+    for top in range(0, height + step, step):
         browser.execute_script("arguments[0].scrollTop = arguments[1]", grid[0], top)
         time.sleep(0.2)
         shown |= {cell.text for cell in grid[0].find_elements("xpath", ".//*")}
