@@ -21,7 +21,13 @@ from pathlib import Path
 import mlflow
 import pytest
 
-from tests.test_end_to_end import PROJECT, copy_project, free_port, kedro
+from tests.test_end_to_end import (
+    PROJECT,
+    copy_project,
+    free_port,
+    kedro,
+    small_chatbot,
+)
 
 pytestmark = [
     pytest.mark.slow,
@@ -58,8 +64,9 @@ def browser():
 
 @pytest.fixture(scope="module")
 def two_runs(tmp_path_factory):
-    """A project where the chatbot was trained twice (2 and 1 epochs)."""
-    project = copy_project(tmp_path_factory.mktemp("browser"))
+    """A project where the chatbot was trained twice (2 and 1 epochs), on the small
+    corpus: what the pages show of a run does not depend on its corpus."""
+    project = small_chatbot(copy_project(tmp_path_factory.mktemp("browser")))
     for extra in ([], ["--params", "chatbot.training_options.epochs=1"]):
         result = kedro(project, "run", "--pipelines", "chatbot", *extra)
         assert result.returncode == 0, result.stderr[-3000:]
@@ -112,7 +119,10 @@ def metric_rows(browser) -> set[str]:
     assert grid, "no metrics table on the compare page"
     shown: set[str] = set()
     height = browser.execute_script("return arguments[0].scrollHeight", grid[0])
-    for top in range(0, height + 100, 100):
+    view = browser.execute_script("return arguments[0].clientHeight", grid[0])
+    # A view at a time, overlapping by 50 px: each cell's text is a WebDriver call.
+    step = max(100, view - 50)
+    for top in range(0, height + step, step):
         browser.execute_script("arguments[0].scrollTop = arguments[1]", grid[0], top)
         time.sleep(0.2)
         shown |= {cell.text for cell in grid[0].find_elements("xpath", ".//*")}
@@ -157,8 +167,10 @@ def test_mlflow_ui_lists_both_runs_and_compares_their_bucket_metrics(browser, tw
         "chatbot lstm 2x16 e2",
     ]
     port = free_port()
+    # One worker: the default four start at once and take the two cores for a while.
     command = [str(BIN / "mlflow"), "ui", "--backend-store-uri", f"sqlite:///{database}",
-               "--host", "127.0.0.1", "--port", str(port)]  # fmt: skip
+               "--host", "127.0.0.1", "--port", str(port),
+               "--workers", "1"]  # fmt: skip
     with server(command, two_runs, port, "/health") as url:
         browser.get(f"{url}/#/experiments/{experiment.experiment_id}/runs")
         for run in runs:  # each run's name and id appear in the runs table

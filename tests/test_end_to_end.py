@@ -25,6 +25,99 @@ TINY = {
     "evaluation_options": {"prompts": ["你好", "再见"], "max_reply_length": 8},
 }
 
+# A small corpus (28 two-turn dialogues) for the tests whose subject is neither the
+# corpus nor bucketing: faults, the two workers, the browser's two runs. With it and
+# one bucket (``small_chatbot``) a tiny run compiles far fewer batch shapes than on
+# the embedded default in four buckets, which is most of a tiny run's time. Every
+# answer starts with 我, so a model of one or two epochs already answers 你好 with
+# a character rather than an empty reply.
+SMALL_CONV = """\
+E
+M 你好
+M 我很好，谢谢你
+E
+M 你叫什么名字
+M 我叫小明
+E
+M 今天天气怎么样
+M 我觉得今天天气很好
+E
+M 你喜欢什么
+M 我喜欢看书
+E
+M 你是谁
+M 我是一个聊天机器人
+E
+M 你吃饭了吗
+M 我吃过了
+E
+M 再见
+M 我们明天见
+E
+M 你住在哪里
+M 我住在北京
+E
+M 你几岁了
+M 我今年三岁
+E
+M 你会唱歌吗
+M 我不会唱歌
+E
+M 你在做什么
+M 我在和你聊天
+E
+M 你有朋友吗
+M 我有很多朋友
+E
+M 你累了吗
+M 我不会累
+E
+M 晚上好
+M 我很高兴见到你
+E
+M 你喜欢吃什么
+M 我喜欢吃苹果
+E
+M 你会说英语吗
+M 我会说一点
+E
+M 你喜欢音乐吗
+M 我很喜欢音乐
+E
+M 你去过上海吗
+M 我没有去过
+E
+M 你今天忙吗
+M 我今天不忙
+E
+M 你喜欢运动吗
+M 我喜欢跑步
+E
+M 你会画画吗
+M 我会画一点
+E
+M 你想去哪里
+M 我想去海边
+E
+M 你有名字吗
+M 我有名字，叫小明
+E
+M 你开心吗
+M 我很开心
+E
+M 你喜欢下雨吗
+M 我不喜欢下雨
+E
+M 你会做饭吗
+M 我不会做饭
+E
+M 早上好
+M 我祝你早上好
+E
+M 谢谢你
+M 我也谢谢你
+"""
+
 pytestmark = pytest.mark.slow
 
 
@@ -66,6 +159,17 @@ def copy_project(destination: Path, store: bool = True) -> Path:
     if store:
         shutil.copy(empty_store(), destination / "mlflow.db")
     return destination
+
+
+def small_chatbot(project: Path) -> Path:
+    """The chatbot of a ``copy_project`` on ``SMALL_CONV`` (in data/01_raw) and one
+    10x15 bucket (in conf/local), the rest of the tiny configuration unchanged."""
+    (project / "data/01_raw/chat.conv").write_text(SMALL_CONV, encoding="utf-8")
+    params_file = project / "conf/local/parameters_chatbot.yml"
+    params = yaml.safe_load(params_file.read_text(encoding="utf-8"))
+    params["chatbot"]["bucket_options"]["buckets"] = [[10, 15]]
+    params_file.write_text(yaml.safe_dump(params, allow_unicode=True), "utf-8")
+    return project
 
 
 def kedro_env(**extra: str) -> dict[str, str]:
@@ -373,7 +477,7 @@ def test_two_workers_train_the_chatbot_through_kedro_run(tmp_path):
     ports = [free_port(), free_port()]
     workers = []
     for index in range(2):
-        project = copy_project(tmp_path / f"worker{index}")
+        project = small_chatbot(copy_project(tmp_path / f"worker{index}"))
         tf_config = {
             "cluster": {"worker": [f"127.0.0.1:{port}" for port in ports]},
             "task": {"type": "worker", "index": index},

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
+
 import click
 import mlflow
 import pytest
 
 from rnn_pipeline.cli.choice import KEDRO_VERSION_TAG, choose
+from tests.test_end_to_end import empty_store
 
 FIRST, SECOND = "2026-01-01T00.00.00.000Z", "2026-01-02T00.00.00.000Z"
 
@@ -15,6 +18,7 @@ FIRST, SECOND = "2026-01-01T00.00.00.000Z", "2026-01-02T00.00.00.000Z"
 def store(tmp_path):
     """Two chatbot runs tagged with their Kedro versions, both registered."""
     previous = mlflow.get_tracking_uri()
+    shutil.copy(empty_store(), tmp_path / "mlflow.db")  # no schema to create
     mlflow.set_tracking_uri(f"sqlite:///{tmp_path / 'mlflow.db'}")
     client = mlflow.MlflowClient()
     experiment = client.create_experiment("chatbot")

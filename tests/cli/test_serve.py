@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
+
 import click
 import mlflow
 import pytest
 
 from rnn_pipeline.cli.serve import choose_served_model
 from rnn_pipeline.mlflow_tracking import register_run_models
+from tests.test_end_to_end import empty_store
 
 pytestmark = pytest.mark.slow  # logs MLflow models
 
@@ -21,6 +24,7 @@ class Echo(mlflow.pyfunc.PythonModel):
 def store(tmp_path):
     """A store where two runs each logged and registered a chatbot model."""
     previous = mlflow.get_tracking_uri()
+    shutil.copy(empty_store(), tmp_path / "mlflow.db")  # no schema to create
     mlflow.set_tracking_uri(f"sqlite:///{tmp_path / 'mlflow.db'}")
     experiment = mlflow.create_experiment(
         "chatbot", artifact_location=(tmp_path / "mlruns").as_uri()
@@ -28,7 +32,10 @@ def store(tmp_path):
     runs = []
     for _ in range(2):
         with mlflow.start_run(experiment_id=experiment) as run:
-            mlflow.pyfunc.log_model(name="chatbot_pyfunc", python_model=Echo())
+            # Requirements given: MLflow's inference takes seconds per model.
+            mlflow.pyfunc.log_model(
+                name="chatbot_pyfunc", python_model=Echo(), pip_requirements=["mlflow"]
+            )
             assert register_run_models(run.info.run_id, experiment) == ["chatbot"]
             runs.append(run.info.run_id)
     yield runs

@@ -15,7 +15,7 @@ import mlflow
 import pytest
 import yaml
 
-from tests.test_end_to_end import copy_project
+from tests.test_end_to_end import copy_project, small_chatbot
 
 JOB = Path(__file__).with_name("train_job.py")
 pytestmark = pytest.mark.slow
@@ -56,25 +56,28 @@ def test_a_training_killed_mid_epoch_resumes_after_its_last_checkpoint(tmp_path)
 
 
 def tiny_translation(project: Path) -> None:
-    """Small translation parameters and a 600-pair generated corpus in conf/local."""
+    """Small translation parameters, one bucket and a 200-pair generated corpus in
+    conf/local."""
     params = yaml.safe_load(
         (project / "conf/base/parameters_translation.yml").read_text(encoding="utf-8")
     )
     params["translation"]["model_options"].update(embedding_dim=8, units=16)
     params["translation"]["training_options"].update(epochs=1, verbose=0)
+    params["translation"]["bucket_options"]["buckets"] = [[40, 11]]
     (project / "conf/local/parameters_translation.yml").write_text(
         yaml.safe_dump(params), encoding="utf-8"
     )
     catalog = yaml.safe_load((project / "conf/base/catalog.yml").read_text())
     entry = catalog["translation.raw_pairs"]
-    entry["fallback"]["size"] = 600
+    entry["fallback"]["size"] = 200
     (project / "conf/local/catalog.yml").write_text(
         yaml.safe_dump({"translation.raw_pairs": entry}), encoding="utf-8"
     )
 
 
 def test_two_runs_at_once_both_finish_tracked_and_apart(tmp_path):
-    project = copy_project(tmp_path, store=False)  # both create the store at once
+    # Both create the store at once.
+    project = small_chatbot(copy_project(tmp_path, store=False))
     tiny_translation(project)
     env = {**os.environ, "KEDRO_DISABLE_TELEMETRY": "true"}
     runs = [

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_end_to_end import copy_project, kedro
+from tests.test_end_to_end import copy_project, kedro, small_chatbot
 
 pytestmark = pytest.mark.slow
 PLANTED = "2999-01-01T00.00.00.000Z"
 
 
 def test_a_run_loads_its_own_model_not_a_newer_one_on_disk(tmp_path):
-    project = copy_project(tmp_path)
+    project = small_chatbot(copy_project(tmp_path))
     planted = project / "data/06_models/chatbot/model.keras" / PLANTED / "model.keras"
     planted.parent.mkdir(parents=True)
     planted.write_bytes(b"PK\x03\x04 another run's model, cut short")

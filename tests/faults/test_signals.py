@@ -4,6 +4,7 @@ start (issue 14 item 3)."""
 
 from __future__ import annotations
 
+import shutil
 import signal
 import subprocess
 import sys
@@ -14,12 +15,18 @@ import pytest
 import yaml
 
 from rnn_pipeline.interruption import HOST_TAG, PID_TAG, mark_dead_runs
-from tests.test_end_to_end import KEDRO, copy_project, kedro_env
+from tests.test_end_to_end import (
+    KEDRO,
+    copy_project,
+    empty_store,
+    kedro_env,
+    small_chatbot,
+)
 
 
 @pytest.mark.slow
 def test_sigterm_keeps_the_checkpoint_and_ends_the_run_killed(tmp_path):
-    project = copy_project(tmp_path)
+    project = small_chatbot(copy_project(tmp_path))
     params_file = project / "conf/local/parameters_chatbot.yml"
     params = yaml.safe_load(params_file.read_text(encoding="utf-8"))
     params["chatbot"]["training_options"]["epochs"] = 500  # never finishes
@@ -51,6 +58,7 @@ def test_sigterm_keeps_the_checkpoint_and_ends_the_run_killed(tmp_path):
 def test_a_running_run_of_a_dead_process_is_marked_killed(tmp_path):
     import socket
 
+    shutil.copy(empty_store(), tmp_path / "mlflow.db")
     mlflow.set_tracking_uri(f"sqlite:///{tmp_path / 'mlflow.db'}")
     experiment = mlflow.create_experiment("faults")
     gone = subprocess.Popen([sys.executable, "-c", "pass"])
