@@ -95,7 +95,7 @@ def test_a_utf8_byte_order_mark_is_read_past(tmp_path):
 
 def test_a_corpus_emptied_by_deduplication_says_so_with_the_file():
     pairs = pd.DataFrame({"source": ["你好吗"] * 1000, "target": ["你好吗"] * 1000})
-    rules = CleaningRules(max_source_len=10, max_target_len=15)
+    rules = CleaningRules()
     with pytest.raises(CorpusError) as e:
         clean_pairs(pairs, rules, "data/01_raw/chat.conv")
     assert str(e.value).startswith(

@@ -126,6 +126,7 @@ class Seq2SeqPyfunc(PythonModel):
     def load_context(self, context) -> None:
         import keras
 
+        import rnn_pipeline.models  # noqa: F401  (registers the layers the file names)
         from rnn_pipeline.chat import Responder, ResponderConfig
         from rnn_pipeline.text.vocab import PairVocabulary
 
