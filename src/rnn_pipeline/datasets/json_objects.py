@@ -6,8 +6,6 @@ Nodes receive a ``PairVocabulary`` (or a char-RNN ``Vocabulary``) and a
 
 from __future__ import annotations
 
-from typing import Any
-
 from rnn_pipeline.chat import ResponderConfig
 from rnn_pipeline.datasets.versioned import VersionedJSONDataset
 from rnn_pipeline.text.vocab import PairVocabulary, Vocabulary, vocabulary_from_dict
@@ -30,5 +28,5 @@ class ResponderConfigDataset(VersionedJSONDataset):
     def load(self) -> ResponderConfig:
         return ResponderConfig.from_dict(super().load())
 
-    def save(self, data: ResponderConfig | dict[str, Any]) -> None:
-        super().save(data.to_dict() if isinstance(data, ResponderConfig) else data)
+    def save(self, data: ResponderConfig) -> None:
+        super().save(data.to_dict())

@@ -113,13 +113,6 @@ def check_limits(messages: list[str], limits: RequestLimits) -> None:
             )
 
 
-def language_model(saved: dict | None):
-    """The reply language model of the ``mmi`` sampler, when the config has one."""
-    from rnn_pipeline.text.ngram import NgramLanguageModel
-
-    return None if saved is None else NgramLanguageModel.from_dict(saved)
-
-
 class Seq2SeqPyfunc(PythonModel):
     """Loads the artifacts once, then answers batches of messages."""
 
@@ -128,6 +121,7 @@ class Seq2SeqPyfunc(PythonModel):
 
         import rnn_pipeline.models  # noqa: F401  (registers the layers the file names)
         from rnn_pipeline.chat import Responder, ResponderConfig
+        from rnn_pipeline.text.ngram import saved_language_model
         from rnn_pipeline.text.vocab import PairVocabulary
 
         with open(context.artifacts["vocab"], encoding="utf-8") as f:
@@ -143,7 +137,7 @@ class Seq2SeqPyfunc(PythonModel):
             model,
             vocabulary,
             ResponderConfig.from_dict(config),
-            language_model=language_model(config.get("language_model")),
+            language_model=saved_language_model(config.get("language_model")),
         )
 
     def predict(self, context, model_input, params=None) -> pd.DataFrame:

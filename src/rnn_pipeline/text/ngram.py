@@ -206,3 +206,9 @@ def baseline_perplexities(
         .perplexity(test_targets)
         for order in orders
     }
+
+
+def saved_language_model(saved: dict[str, Any] | None) -> NgramLanguageModel | None:
+    """A language model from its saved form (``to_dict``); ``None`` stays ``None``
+    (no reply language model was saved: only the ``mmi`` sampler needs one)."""
+    return None if saved is None else NgramLanguageModel.from_dict(saved)

@@ -29,7 +29,7 @@ from rnn_pipeline.pipelines.seq2seq.options import (
 from rnn_pipeline.pipelines.tracking import scalar_metrics
 from rnn_pipeline.text.buckets import assign_buckets, bucket_name
 from rnn_pipeline.text.errors import CorpusError
-from rnn_pipeline.text.ngram import NgramLanguageModel
+from rnn_pipeline.text.ngram import NgramLanguageModel, saved_language_model
 from rnn_pipeline.text.specials import EOS
 from rnn_pipeline.text.split import split_frame
 from rnn_pipeline.text.vocab import PairVocabulary, build_vocab
@@ -338,11 +338,6 @@ def fit_reply_language_model(
     return model.fit(train_buckets["target_ids"]).to_dict()
 
 
-def load_language_model(saved: dict | None) -> NgramLanguageModel | None:
-    """The reply language model from its saved form (``None`` stays ``None``)."""
-    return None if saved is None else NgramLanguageModel.from_dict(saved)
-
-
 def make_sampler(options: EvaluationOptions, reply_language_model: dict | None):
     """The configured sampler; ``mmi`` gets the reply language model."""
     from rnn_pipeline import samplers
@@ -350,7 +345,7 @@ def make_sampler(options: EvaluationOptions, reply_language_model: dict | None):
     if options.sampler == "mmi":
         return samplers.get(
             "mmi",
-            language_model=load_language_model(reply_language_model),
+            language_model=saved_language_model(reply_language_model),
             **options.sampler_options,
         )
     return samplers.get(options.sampler, **options.sampler_options)
@@ -480,7 +475,7 @@ def reply_to_prompts(
         model,
         vocab,
         responder_config,
-        language_model=load_language_model(reply_language_model),
+        language_model=saved_language_model(reply_language_model),
     )
     replies = responder.reply(evaluation_options.prompts)
     for reply in replies:
