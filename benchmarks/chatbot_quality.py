@@ -147,9 +147,10 @@ class Benchmark:
 
         names = [f"{NAMESPACE}.{o}" for o in outputs]
         pipeline = self.pipeline.to_outputs(*names)
-        pipeline = pipeline.only_nodes(
-            *(n.name for n in pipeline.nodes if n.name not in self.done)
-        )
+        todo = [n.name for n in pipeline.nodes if n.name not in self.done]
+        if not todo:
+            return
+        pipeline = pipeline.only_nodes(*todo)
         start = time.perf_counter()
         SequentialRunner().run(pipeline, self.catalog)
         self.seconds[stage] = round(time.perf_counter() - start, 1)
@@ -157,6 +158,38 @@ class Benchmark:
 
     def load(self, name: str):
         return self.catalog.load(f"{NAMESPACE}.{name}")
+
+    def keep(self, folder: Path) -> None:
+        """Save the trained model and every other output so far to ``folder``."""
+        import pickle
+
+        folder.mkdir(parents=True, exist_ok=True)
+        outputs = {}
+        for name in self.pipeline.datasets():
+            if name.startswith("params:") or not self.catalog.exists(name):
+                continue
+            if name == f"{NAMESPACE}.model":
+                self.load("model").save(folder / "model.keras")
+            else:
+                outputs[name] = self.catalog.load(name)
+        with open(folder / "outputs.pkl", "wb") as file:
+            pickle.dump({"done": sorted(self.done), "outputs": outputs}, file)
+
+    def reuse(self, folder: Path) -> None:
+        """Load what ``keep`` saved: the nodes that made it count as run."""
+        import pickle
+
+        import keras
+
+        import rnn_pipeline.models  # noqa: F401  (registers the layers)
+
+        with open(folder / "outputs.pkl", "rb") as file:
+            kept = pickle.load(file)
+        for name, data in kept["outputs"].items():
+            self.catalog[name] = self.kept(data)
+        model = keras.saving.load_model(folder / "model.keras", compile=False)
+        self.catalog[f"{NAMESPACE}.model"] = self.kept(model)
+        self.done.update(kept["done"])
 
     def decode_with(self, name: str, options: dict, limit: int | None) -> dict:
         """Decode the test split (or its first ``limit`` pairs) and the prompts."""
@@ -234,6 +267,16 @@ def main() -> None:
     parser.add_argument(
         "--checkpoints", type=Path, default=Path("/tmp/chatbot_quality")
     )
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="save the trained model and the data to this folder (for --reuse)",
+    )
+    parser.add_argument(
+        "--reuse",
+        type=Path,
+        help="skip preparing and training: load what --keep saved there",
+    )
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
@@ -250,12 +293,17 @@ def main() -> None:
     shutil.rmtree(args.checkpoints, ignore_errors=True)  # never resume a stale run
     bench = Benchmark(args.corpus, params, args.checkpoints)
 
+    if args.reuse:
+        bench.reuse(args.reuse)
+        result["reused"] = str(args.reuse)
     bench.run_to("prepare", "train_buckets", "test_buckets")
     result["data"] = {
         "cleaning": bench.load("cleaning_report"),
         "buckets": bench.load("bucket_report"),
     }
     bench.run_to("train", "model", "train_history")
+    if args.keep:
+        bench.keep(args.keep)
     history = bench.load("train_history")
     result["training"] = {
         "epochs_done": history.get("epochs_done", [None])[-1],
@@ -270,8 +318,15 @@ def main() -> None:
         for group, entry in baselines.items()
     }
     decoding = {}
+    configured = params["evaluation_options"]
     for name in args.samplers:
-        decoding[name] = bench.decode_with(name, SAMPLERS[name], args.decode_limit)
+        # The YAML's own options for its sampler (what `kedro run` decodes with).
+        options = (
+            configured.get("sampler_options", {})
+            if configured.get("sampler") == name
+            else SAMPLERS[name]
+        )
+        decoding[name] = bench.decode_with(name, options, args.decode_limit)
         logging.info(
             "%s: top reply %.3f, distinct-2 %.3f; 你好 -> %s",
             name,
