@@ -1,9 +1,11 @@
 import keras
+import numpy as np
 import pytest
 
-from rnn_pipeline.chat import Responder, ResponderConfig
+from rnn_pipeline.chat import NO_ANSWER, Responder, ResponderConfig
 from rnn_pipeline.models import Seq2Seq
 from rnn_pipeline.text.cleaning import CleaningRules
+from rnn_pipeline.text.specials import EOS
 from rnn_pipeline.text.vocab import PairVocabulary, build_vocab
 
 VOCAB = PairVocabulary(build_vocab(["你好吗我很好"]))
@@ -31,6 +33,22 @@ def test_replies_and_refusals_come_back_in_prompt_order():
     assert all(
         len(r.reply.replace("<unk>", "?")) <= 5 for r in replies if r.reply is not None
     )
+
+
+def test_an_empty_answer_comes_with_a_notice_and_a_real_one_without():
+    model = model_for(len(VOCAB.source))
+    model([np.ones((1, 2), "int32"), np.ones((1, 2), "int32")])  # builds it
+    bias = model.get_layer("decoder").projection.bias
+    favoured = {"empty": EOS, "answer": VOCAB.target.encode("好")[0]}
+    for case, token in favoured.items():
+        values = np.zeros(bias.shape, "float32")
+        values[token] = 100.0  # the decoder emits this token first, whatever it reads
+        bias.assign(values)
+        (reply,) = Responder(model, VOCAB, CONFIG).reply(["你好"])
+        if case == "empty":
+            assert reply.reply == "" and reply.message == NO_ANSWER
+        else:
+            assert reply.reply.startswith("好") and reply.message is None
 
 
 def test_the_responder_config_round_trips_and_changes_only_decoding():

@@ -23,6 +23,10 @@ if TYPE_CHECKING:
     import keras
 
 CONFIG_FORMAT = "rnn_pipeline.responder/1"
+NO_ANSWER = (
+    "the model ended its answer at once: it is empty "
+    "(common for a model trained briefly or on little data)"
+)
 
 
 @dataclass(frozen=True)
@@ -163,7 +167,11 @@ class Responder:
             tokens = self.generator(pad_ids([p.ids for p in answerable]))
             decoded = [self.vocabulary.target.decode(row) for row in tokens]
         answers = iter(decoded)
-        return [
-            Reply(p.text, next(answers) if p.ids is not None else None, p.message)
-            for p in prepared
-        ]
+        replies = []
+        for p in prepared:
+            answer = next(answers) if p.ids is not None else None
+            # An empty answer is kept as it is, with a notice saying why it is empty.
+            notes = [p.message, NO_ANSWER if answer == "" else None]
+            message = "; ".join(n for n in notes if n) or None
+            replies.append(Reply(p.text, answer, message))
+        return replies

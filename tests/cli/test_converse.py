@@ -9,7 +9,7 @@ import threading
 import click
 from click.testing import CliRunner
 
-from rnn_pipeline.chat import Reply
+from rnn_pipeline.chat import NO_ANSWER, Reply
 from rnn_pipeline.cli import converse
 
 
@@ -58,6 +58,22 @@ def test_the_loop_answers_refuses_empty_lines_and_has_line_editing():
     assert "Please type a message." in shown
     assert "answer > 好你" in shown
     assert "readline" in sys.modules  # arrow keys and history in input()
+
+
+def test_an_empty_answer_shows_its_notice_instead_of_an_empty_answer_line():
+    class SilentResponder:
+        def reply(self, prompts):
+            return [Reply(p, "", NO_ANSWER) for p in prompts]
+
+    shown = run_loop(SilentResponder, "你好\nexit\n").output
+    assert NO_ANSWER in shown and "answer >" not in shown
+    once = CliRunner().invoke(
+        click.Command(
+            "once", callback=lambda: converse.answer_once(SilentResponder, "你好")
+        )
+    )
+    # One-shot: stdout keeps the (empty) answer for scripts, the notice goes to stderr.
+    assert once.exit_code == 0 and once.stdout == "\n" and NO_ANSWER in once.stderr
 
 
 def test_a_load_error_reaches_the_user_as_one_line():

@@ -182,7 +182,7 @@ def converse(build: Callable[[], object], ask: str, answer: str, hint: str) -> N
         reply = responder.get().reply([line])[0]
         if reply.message:
             click.echo(reply.message)
-        if reply.reply is not None:
+        if reply.reply:  # an empty answer is told by the message above
             click.echo(f"{answer}{reply.reply}")
 
 
