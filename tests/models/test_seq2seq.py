@@ -50,6 +50,37 @@ def test_embedding_dropout_acts_in_training_only_and_is_kept_in_the_config():
     assert not np.allclose(training, inference[0], atol=1e-6)
 
 
+def test_tied_embeddings_write_logits_with_the_embedding_matrix(tmp_path):
+    tied, untied = tiny_model(tie_embeddings=True), tiny_model()
+    source, decoder = batch()
+    assert tuple(tied([source, decoder]).shape) == (3, 5, 22)
+    # No units x vocabulary projection (bias kept); the combination shrinks to
+    # embedding_dim.
+    decoder_layer = tied.get_layer("decoder")
+    assert decoder_layer.projection is None
+    assert untied.count_params() - tied.count_params() == 16 * 22 + (16 + 16) * 8 + 8
+    # Changing one row of the embedding changes that token's logit at every step.
+    before = np.asarray(tied([source, decoder]))
+    table = decoder_layer.embedding.embeddings
+    rows = table.numpy()
+    rows[3] += 1.0
+    table.assign(rows)
+    after = np.asarray(tied([source, decoder]))
+    changed = ~np.isclose(before, after, atol=1e-6).all(axis=(0, 1))
+    # Token 3 is never fed to the decoder here, so only its logit can move.
+    assert (decoder != 3).all() and changed.tolist() == [i == 3 for i in range(22)]
+    clone = Seq2Seq.from_config(tied.get_config())
+    assert clone.tie_embeddings and clone.count_params() == tied.count_params()
+    path = tmp_path / "tied.keras"
+    tied.save(path)
+    loaded = keras.saving.load_model(path, safe_mode=True)
+    np.testing.assert_allclose(loaded([source, decoder]), after, atol=1e-6)
+    state = tied.encode(source)
+    for t in range(decoder.shape[1]):
+        logits, state = tied.next(decoder[:, t], state)
+        np.testing.assert_allclose(logits, after[:, t], atol=1e-5)
+
+
 def test_keras_file_loads_with_safe_mode_and_gives_the_same_outputs(tmp_path):
     model = tiny_model(attention="bahdanau")
     source, decoder = batch()
@@ -94,12 +125,23 @@ def reverse_task(n, rng):
 
 @pytest.mark.slow
 def test_learns_to_reverse_sequences(tmp_path):
-    """The chatbot's model class, small, reaches >= 95% greedy token accuracy."""
+    """The chatbot's model class, small, reaches >= 95% greedy token accuracy.
+
+    With tied embeddings (the untied model learns the copy task in test_attention).
+    """
     keras.utils.set_random_seed(0)
     rng = np.random.default_rng(0)
     train_s, train_t = reverse_task(3000, rng)
     test_s, test_t = reverse_task(300, rng)
-    model = Seq2Seq(14, 14, embedding_dim=32, units=64, num_layers=1, dropout=0.0)
+    model = Seq2Seq(
+        14,
+        14,
+        embedding_dim=32,
+        units=64,
+        num_layers=1,
+        dropout=0.0,
+        tie_embeddings=True,
+    )
     options = FitOptions(epochs=6, learning_rate=5e-3, verbose=0)
     compile_model(model, options)
     history = fit_with_resume(

@@ -16,6 +16,11 @@ class AttentionDecoder(keras.layers.Layer):
 
     The top recurrent output attends over the encoder outputs; the output and its
     context are combined (``tanh`` dense) and projected to target-vocabulary logits.
+    With ``tie_embeddings`` the combination has ``embedding_dim`` units and the
+    logits are its dot products with the embedding matrix plus a bias (Press & Wolf
+    2017, Inan et al. 2017): one matrix for reading and writing a character, a
+    vocabulary-sized matrix fewer to fit, and half the output arithmetic when
+    ``embedding_dim`` is half of ``units``.
     With ``attention="none"`` the decoder reads the source only through the encoder's
     final states (the seq2seq model before attention), for comparison.
     ``call`` runs a whole teacher-forced sequence; ``step`` runs one token and is what
@@ -31,6 +36,7 @@ class AttentionDecoder(keras.layers.Layer):
         dropout: Dropout between layers and before the projection, in training only.
         embedding_dropout: Dropout on the embedded tokens before the first layer, in
             training only.
+        tie_embeddings: Share the embedding matrix with the output projection.
     """
 
     def __init__(
@@ -43,6 +49,7 @@ class AttentionDecoder(keras.layers.Layer):
         attention: str = "luong",
         dropout: float = 0.0,
         embedding_dropout: float = 0.0,
+        tie_embeddings: bool = False,
         **kwargs,
     ) -> None:
         super().__init__(**kwargs)
@@ -54,6 +61,7 @@ class AttentionDecoder(keras.layers.Layer):
         self.attention = attention
         self.dropout = dropout
         self.embedding_dropout = embedding_dropout
+        self.tie_embeddings = tie_embeddings
         self.embedding = keras.layers.Embedding(
             vocabulary_size, embedding_dim, name="embedding"
         )
@@ -63,8 +71,17 @@ class AttentionDecoder(keras.layers.Layer):
             if attention == "none"
             else SequenceAttention(units, score=attention, name="attention")
         )
-        self.combine = keras.layers.Dense(units, activation="tanh", name="combine")
-        self.projection = keras.layers.Dense(vocabulary_size, name="projection")
+        self.combine = keras.layers.Dense(
+            embedding_dim if tie_embeddings else units,
+            activation="tanh",
+            name="combine",
+        )
+        # Tied: the logits are read off the embedding matrix (bias made in build).
+        self.projection = (
+            None
+            if tie_embeddings
+            else keras.layers.Dense(vocabulary_size, name="projection")
+        )
         self.dropout_layer = keras.layers.Dropout(dropout, name="dropout")
         self.embedding_dropout_layer = keras.layers.Dropout(
             embedding_dropout, name="embedding_dropout"
@@ -87,7 +104,12 @@ class AttentionDecoder(keras.layers.Layer):
             self.attention_layer.build(shape, encoder_outputs_shape)
             context_size = encoder_outputs_shape[-1]
         self.combine.build((batch, length, self.units + context_size))
-        self.projection.build((batch, length, self.units))
+        if self.projection is None:
+            self.output_bias = self.add_weight(
+                shape=(self.vocabulary_size,), initializer="zeros", name="output_bias"
+            )
+        else:
+            self.projection.build((batch, length, self.units))
         self.built = True
 
     def _split_states(self, states):
@@ -107,6 +129,10 @@ class AttentionDecoder(keras.layers.Layer):
             )
             combined = self.combine(ops.concatenate([hidden, context], axis=-1))
         combined = self.dropout_layer(combined, training=training)
+        if self.projection is None:
+            table = ops.cast(self.embedding.embeddings, combined.dtype)
+            logits = ops.einsum("btd,vd->btv", combined, table)
+            return logits + ops.cast(self.output_bias, combined.dtype), weights
         return self.projection(combined), weights
 
     def call(
@@ -173,6 +199,7 @@ class AttentionDecoder(keras.layers.Layer):
                 "attention": self.attention,
                 "dropout": self.dropout,
                 "embedding_dropout": self.embedding_dropout,
+                "tie_embeddings": self.tie_embeddings,
             }
         )
         return config

@@ -31,6 +31,8 @@ class Seq2Seq(keras.Model):
         dropout: Dropout between layers, in training only.
         embedding_dropout: Dropout on the embedded tokens of both sides, in training
             only (0 by default; a regulariser for one-layer models on small corpora).
+        tie_embeddings: The decoder's output projection is its embedding matrix
+            (``AttentionDecoder``).
     """
 
     def __init__(
@@ -44,6 +46,7 @@ class Seq2Seq(keras.Model):
         attention: str = "luong",
         dropout: float = 0.2,
         embedding_dropout: float = 0.0,
+        tie_embeddings: bool = False,
         **kwargs,
     ) -> None:
         encoder = Seq2SeqEncoder(
@@ -65,6 +68,7 @@ class Seq2Seq(keras.Model):
             attention=attention,
             dropout=dropout,
             embedding_dropout=embedding_dropout,
+            tie_embeddings=tie_embeddings,
             name="decoder",
         )
         source = keras.Input(shape=(None,), dtype="int32", name="source_tokens")
@@ -83,6 +87,7 @@ class Seq2Seq(keras.Model):
         self.attention = attention
         self.dropout = dropout
         self.embedding_dropout = embedding_dropout
+        self.tie_embeddings = tie_embeddings
 
     def encode(self, source_tokens) -> dict:
         """Run the encoder and return the decoding state for ``next``."""
@@ -130,6 +135,7 @@ class Seq2Seq(keras.Model):
             "attention": self.attention,
             "dropout": self.dropout,
             "embedding_dropout": self.embedding_dropout,
+            "tie_embeddings": self.tie_embeddings,
         }
 
     @classmethod

@@ -64,6 +64,7 @@ class ModelOptions(Options):
     attention: Literal["bahdanau", "luong", "none"] = "luong"
     dropout: float = Field(0.2, ge=0, lt=1)
     embedding_dropout: float = Field(0.0, ge=0, lt=1)
+    tie_embeddings: bool = False
 
 
 class TrainingOptions(FitParameters):
