@@ -174,6 +174,7 @@ class Benchmark:
                 outputs[name] = self.catalog.load(name)
         with open(folder / "outputs.pkl", "wb") as file:
             pickle.dump({"done": sorted(self.done), "outputs": outputs}, file)
+        (folder / "parameters.json").write_text(json.dumps(self.params, indent=1))
 
     def reuse(self, folder: Path) -> None:
         """Load what ``keep`` saved: the nodes that made it count as run."""
@@ -191,8 +192,14 @@ class Benchmark:
         self.catalog[f"{NAMESPACE}.model"] = self.kept(model)
         self.done.update(kept["done"])
 
-    def decode_with(self, name: str, options: dict, limit: int | None) -> dict:
-        """Decode the test split (or its first ``limit`` pairs) and the prompts."""
+    def decode_with(
+        self, name: str, options: dict, limit: int | None, split: str = "test"
+    ) -> dict:
+        """Decode the test split (or its first ``limit`` pairs) and the prompts.
+
+        ``split="validation"`` decodes the held-out part of the training split
+        instead: for choosing decoding options without looking at the test split.
+        """
         from kedro.runner import SequentialRunner
 
         evaluation = {
@@ -205,7 +212,7 @@ class Benchmark:
         self.catalog[name] = self.kept(self.typed({name: evaluation})[name])
         if self.test_buckets is None:
             self.test_buckets = self.load("test_buckets")
-        test = self.test_buckets
+        test = self.test_buckets if split == "test" else self.load("validation_buckets")
         self.catalog[f"{NAMESPACE}.test_buckets"] = self.kept(
             test.head(limit) if limit else test
         )
@@ -227,6 +234,7 @@ class Benchmark:
         return {
             "sampler": evaluation["sampler"],
             "sampler_options": options,
+            "split": split,
             "test_pairs_decoded": len(outputs),
             "seconds": seconds,
             **scores,
@@ -263,6 +271,19 @@ def main() -> None:
         type=int,
         default=None,
         help="decode only the first N test pairs (default: all)",
+    )
+    parser.add_argument(
+        "--mmi-weights",
+        type=float,
+        nargs="+",
+        default=[],
+        help="decode with MMI once per weight (as mmi:WEIGHT), the rest as configured",
+    )
+    parser.add_argument(
+        "--decode-split",
+        choices=["test", "validation"],
+        default="test",
+        help="validation: decode the held-out training pairs (to choose options)",
     )
     parser.add_argument(
         "--checkpoints", type=Path, default=Path("/tmp/chatbot_quality")
@@ -319,6 +340,7 @@ def main() -> None:
     }
     decoding = {}
     configured = params["evaluation_options"]
+    runs = []
     for name in args.samplers:
         # The YAML's own options for its sampler (what `kedro run` decodes with).
         options = (
@@ -326,7 +348,16 @@ def main() -> None:
             if configured.get("sampler") == name
             else SAMPLERS[name]
         )
-        decoding[name] = bench.decode_with(name, options, args.decode_limit)
+        if name == "mmi" and args.mmi_weights:
+            runs += [
+                (f"mmi:{w}", {**options, "mmi_weight": w}) for w in args.mmi_weights
+            ]
+        else:
+            runs.append((name, options))
+    for name, options in runs:
+        decoding[name] = bench.decode_with(
+            name, options, args.decode_limit, args.decode_split
+        )
         logging.info(
             "%s: top reply %.3f, distinct-2 %.3f; 你好 -> %s",
             name,
