@@ -135,6 +135,22 @@ def test_progress_lines_come_every_progress_seconds(tmp_path, caplog):
     assert lines[0].endswith("20s elapsed, epoch ETA 20s")
 
 
+def test_every_epoch_ends_with_a_line_of_its_losses_and_learning_rate(tmp_path, caplog):
+    clock = FakeClock(seconds_per_batch=10.0)
+    options = FitOptions(epochs=2, verbose=0, progress_seconds=None)
+    with caplog.at_level("INFO", logger="rnn_pipeline.training.budget"):
+        history = fit_with_resume(
+            new_model(), data(), data(), options, tmp_path, [Tick(clock)], clock=clock
+        )
+    lines = [r.getMessage() for r in caplog.records if " done in " in r.getMessage()]
+    assert [line.split(":")[0] for line in lines] == [
+        "Epoch 1/2 done in 40s",
+        "Epoch 2/2 done in 40s",
+    ]
+    assert f"val_token_loss {history['val_token_loss'][1]:.4g}" in lines[1]
+    assert "learning_rate 0.01" in lines[1]
+
+
 def test_the_history_holds_the_learning_rate_of_each_epoch(tmp_path):
     schedule = keras.callbacks.LearningRateScheduler(
         lambda epoch, lr: 0.01 / (epoch + 1)

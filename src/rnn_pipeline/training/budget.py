@@ -89,6 +89,17 @@ class TrainingClock:
         )
         return True
 
+    def log_epoch(self, metrics: dict[str, float]) -> None:
+        """One line at the end of an epoch: its time and ``metrics`` (losses, rate),
+        so a run without a progress bar shows how it goes."""
+        logger.info(
+            "Epoch %d%s done in %s: %s",
+            self.epoch + 1,
+            f"/{self.epochs}" if self.epochs else "",
+            _duration(self.clock() - self.epoch_started),
+            ", ".join(f"{name} {value:.4g}" for name, value in metrics.items()),
+        )
+
     def epochs_done(self) -> float:
         """Epochs trained so far, the current one as a fraction of its steps
         (counted whole when its length is unknown)."""

@@ -131,6 +131,9 @@ class _ClockCallback(keras.callbacks.Callback):
             self.model.stop_training = True
 
     def on_epoch_end(self, epoch: int, logs=None) -> None:
+        shown = ("loss", "val_loss", "token_loss", "val_token_loss")
+        metrics = {k: float(v) for k, v in (logs or {}).items() if k in shown}
+        self.clock.log_epoch({**metrics, "learning_rate": learning_rate(self.model)})
         # The budget may run out during validation: no new epoch is started then.
         if self.clock.check_budget():
             self.model.stop_training = True
