@@ -62,8 +62,19 @@ class AttentionDecoder(keras.layers.Layer):
         self.dropout = dropout
         self.embedding_dropout = embedding_dropout
         self.tie_embeddings = tie_embeddings
+        # Tied, the table also writes logits: Keras's default uniform(+-0.05) start
+        # gives near-zero logits and a stalled start (a 14-symbol reversal task: loss
+        # 2.33 -> 1.48 in 6 epochs, against 2.07 -> 0.007 untied); N(0, 1/d) as
+        # Transformers start a shared table learns like the untied model.
         self.embedding = keras.layers.Embedding(
-            vocabulary_size, embedding_dim, name="embedding"
+            vocabulary_size,
+            embedding_dim,
+            embeddings_initializer=(
+                keras.initializers.RandomNormal(stddev=embedding_dim**-0.5)
+                if tie_embeddings
+                else "uniform"
+            ),
+            name="embedding",
         )
         self.recurrent_layers = make_recurrent_stack(cell_type, units, num_layers)
         self.attention_layer = (
@@ -130,8 +141,12 @@ class AttentionDecoder(keras.layers.Layer):
             combined = self.combine(ops.concatenate([hidden, context], axis=-1))
         combined = self.dropout_layer(combined, training=training)
         if self.projection is None:
-            table = ops.cast(self.embedding.embeddings, combined.dtype)
-            logits = ops.einsum("btd,vd->btv", combined, table)
+            # One 2-D matmul against the transposed table: TensorFlow's einsum for
+            # this contraction took 1.6 times as long per training step on a CPU.
+            table = ops.transpose(ops.cast(self.embedding.embeddings, combined.dtype))
+            shape = ops.shape(combined)
+            flat = ops.matmul(ops.reshape(combined, (-1, shape[-1])), table)
+            logits = ops.reshape(flat, (shape[0], shape[1], self.vocabulary_size))
             return logits + ops.cast(self.output_bias, combined.dtype), weights
         return self.projection(combined), weights
 
