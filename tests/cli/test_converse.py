@@ -95,3 +95,21 @@ def test_the_commands_import_no_tensorflow_until_they_load_a_model():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_command_line_decoding_options_name_what_each_sampler_takes():
+    def overrides(sampler, **given):
+        names = ("temperature", "top_k", "top_p", "beams", "length_penalty")
+        return converse.sampler_overrides(sampler, **{n: None for n in names} | given)
+
+    mmi = overrides("mmi", top_p=0.8, candidates="sample", beams=20)
+    assert mmi == {
+        "sampler": "mmi",
+        "sampler_options": {"top_p": 0.8, "num_beams": 20, "candidates": "sample"},
+    }
+    assert overrides("top_p", top_p=0.8)["sampler_options"] == {"p": 0.8}
+    # Both validate as the sampler's own options.
+    from rnn_pipeline.pipelines.seq2seq.options import EvaluationOptions
+
+    for choice in (mmi, overrides("top_p", top_p=0.8)):
+        EvaluationOptions.model_validate(choice)

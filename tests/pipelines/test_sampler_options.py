@@ -43,3 +43,17 @@ def test_a_new_sampler_is_one_entry_in_the_registry(monkeypatch):
         parse(
             DecodingOptions, {"sampler": "mmi", "sampler_options": {"mmi_weight": -1}}
         )
+
+
+def test_mmi_candidates_are_beam_or_sample_and_a_wrong_one_is_one_line():
+    options = parse(
+        DecodingOptions,
+        {"sampler": "mmi", "sampler_options": {"candidates": "sample", "top_p": 0.8}},
+    )
+    assert options.sampler_options == {"candidates": "sample", "top_p": 0.8}
+    with pytest.raises(OptionsError, match="for sampler mmi, candidates: Input") as e:
+        parse(
+            DecodingOptions,
+            {"sampler": "mmi", "sampler_options": {"candidates": "nucleus"}},
+        )
+    assert "\n" not in str(e.value)

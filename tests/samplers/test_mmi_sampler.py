@@ -5,7 +5,7 @@ import pytest
 from keras import ops
 
 from rnn_pipeline import samplers
-from rnn_pipeline.text.specials import EOS
+from rnn_pipeline.text.specials import EOS, PAD
 
 # Letters: 3 'a', 4 'b', 5 'c', 6 'd'.  From GO: a 0.5, b 0.5.  From a: c 0.9.
 # From b: d 0.7, b 0.3.  After c or d: EOS.  So p(ac) = 0.45 beats p(bd) = 0.35.
@@ -96,3 +96,54 @@ def test_mmi_needs_a_language_model_and_sane_options():
         samplers.get("mmi", language_model=FakeReplyModel(), mmi_weight=-1)
     with pytest.raises(ValueError, match="no_repeat_ngram must be >= 0"):
         samplers.get("mmi", language_model=FakeReplyModel(), no_repeat_ngram=-2)
+
+
+def test_sampled_candidates_carry_their_model_log_probability_and_get_reranked():
+    lm = FakeReplyModel()
+    sampler = samplers.get(
+        "mmi",
+        language_model=lm,
+        num_beams=12,
+        candidates="sample",
+        top_p=1.0,
+        seed=3,
+        mmi_weight=0.5,
+    )
+    log_table = ops.convert_to_tensor(np.log(TABLE))
+
+    def next_fn(tokens, state):
+        return ops.take(log_table, tokens, axis=0), state
+
+    sequences, scores, lengths, _ = (
+        ops.convert_to_numpy(x)
+        for x in sampler.search(next_fn, np.ones(2, "int32"), ops.zeros((2,)), 6, EOS)
+    )
+    assert sequences.shape == (2, 12, 6)
+    for row, score, length in zip(
+        sequences.reshape(-1, 6), scores.reshape(-1), lengths.reshape(-1), strict=True
+    ):
+        path = [1, *row[: int(length)].tolist()]  # GO, the reply, its EOS
+        # Ended by EOS (EOS or PAD after it), or cut at the 6-token limit ('bbbbbb').
+        assert (
+            path[-1] == EOS and set(row[int(length) :]) <= {EOS, PAD}
+        ) or length == 6
+        expected = sum(
+            np.log(TABLE[a, b]) for a, b in zip(path[:-1], path[1:], strict=True)
+        )
+        assert score == pytest.approx(expected, abs=1e-4)
+    replies = {
+        tuple(r[: int(n) - 1])
+        for r, n in zip(sequences.reshape(-1, 6), lengths.reshape(-1), strict=True)
+    }
+    assert len(replies) >= 3  # samples differ, unlike a beam's near-copies
+    # Reranked by mutual information as the beam is: the generic 'ac' loses.
+    rows = sampler.rerank(sequences, scores, lengths)
+    assert ["".join(LETTERS.get(int(t), "") for t in r if t != EOS) for r in rows] == [
+        "bd",
+        "bd",
+    ]
+
+
+def test_candidates_must_be_beam_or_sample():
+    with pytest.raises(ValueError, match="candidates must be beam or sample"):
+        samplers.get("mmi", language_model=FakeReplyModel(), candidates="top")

@@ -119,6 +119,12 @@ def decoding_options(function):
             default=None,
             help="Weight of the reply language model (mmi).",
         ),
+        click.option(
+            "--candidates",
+            type=click.Choice(["beam", "sample"]),
+            default=None,
+            help="What mmi reranks: the beam, or --beams nucleus samples (--p).",
+        ),
     ]
     for option in reversed(options):
         function = option(function)
@@ -126,16 +132,25 @@ def decoding_options(function):
 
 
 def sampler_overrides(
-    sampler, temperature, top_k, top_p, beams, length_penalty, mmi_weight=None
+    sampler,
+    temperature,
+    top_k,
+    top_p,
+    beams,
+    length_penalty,
+    mmi_weight=None,
+    candidates=None,
 ) -> dict:
     """Command-line decoding options as ``make_responder`` overrides."""
     options = {
         "temperature": temperature,
         "k": top_k,
-        "p": top_p,
+        # mmi's nucleus mass for sampled candidates is its top_p.
+        "top_p" if sampler == "mmi" else "p": top_p,
         "num_beams": beams,
         "length_penalty": length_penalty,
         "mmi_weight": mmi_weight,
+        "candidates": candidates,
     }
     return {
         "sampler": sampler,

@@ -12,7 +12,7 @@ add ``"name": ThatOptions`` to ``SAMPLER_OPTIONS``.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field, ValidationInfo, field_validator
 
@@ -39,6 +39,9 @@ class MmiOptions(SamplerOptions):
     length_penalty: float = Field(1.0, ge=0)
     mmi_weight: float = Field(0.5, ge=0)
     no_repeat_ngram: int = Field(2, ge=0)
+    # beam: rerank the beam; sample: rerank num_beams nucleus samples (top_p).
+    candidates: Literal["beam", "sample"] = "beam"
+    top_p: float = Field(0.9, gt=0, le=1)
 
 
 class TopKOptions(SamplerOptions):

@@ -12,9 +12,13 @@ from __future__ import annotations
 
 from typing import Protocol
 
+import keras
 import numpy as np
+from keras import ops
 
 from rnn_pipeline.samplers.beam_sampler import BeamSampler
+from rnn_pipeline.samplers.sampler import NextFn
+from rnn_pipeline.samplers.top_p_sampler import TopPSampler
 from rnn_pipeline.text.specials import EOS, PAD
 
 
@@ -36,6 +40,13 @@ class MmiSampler(BeamSampler):
     The choice is made outside the compiled search loop (``rerank``), on the beams
     that ``search`` returns, so any Python language model can score them.
 
+    With ``candidates="sample"`` the candidates are ``num_beams`` replies drawn by
+    nucleus sampling (``top_p``, ``temperature``) instead of the beam, each scored
+    by its log-probability under the model: sample-and-rank (Adiwardana et al. 2020,
+    "Towards a Human-like Open-Domain Chatbot"). Beam search returns near-copies of
+    the few safest replies; samples differ from each other, so the reranked choice
+    is more varied.
+
     Args:
         language_model: Scores replies without their prompt (e.g. the
             ``NgramLanguageModel`` of the training replies).
@@ -44,7 +55,9 @@ class MmiSampler(BeamSampler):
         mmi_weight: ``lambda``; 0 is plain beam search, 0.2-0.5 is the usual range.
         no_repeat_ngram: Drop candidates that repeat an n-gram of this many tokens;
             0 turns it off.
-        **kwargs: ``temperature`` of ``Sampler``.
+        candidates: ``beam`` (beam search) or ``sample`` (nucleus samples).
+        top_p: The nucleus mass of ``sample`` candidates.
+        **kwargs: ``temperature`` and ``seed`` of ``Sampler``.
     """
 
     reranks = True
@@ -56,9 +69,17 @@ class MmiSampler(BeamSampler):
         length_penalty: float = 1.0,
         mmi_weight: float = 0.5,
         no_repeat_ngram: int = 2,
+        candidates: str = "beam",
+        top_p: float = 0.9,
         **kwargs,
     ) -> None:
         super().__init__(num_beams=num_beams, length_penalty=length_penalty, **kwargs)
+        if candidates not in ("beam", "sample"):
+            raise ValueError(f"candidates must be beam or sample, got {candidates!r}")
+        self.candidates = candidates
+        self.top_p = top_p
+        # Validates top_p and draws the nucleus samples with this sampler's seed.
+        self._nucleus = TopPSampler(p=top_p, seed=kwargs.get("seed"))
         if language_model is None:
             raise ValueError(
                 "the mmi sampler needs a language model of the replies "
@@ -71,6 +92,69 @@ class MmiSampler(BeamSampler):
         self.language_model = language_model
         self.mmi_weight = mmi_weight
         self.no_repeat_ngram = no_repeat_ngram
+
+    def search(
+        self,
+        next_fn: NextFn,
+        start_tokens,
+        state,
+        max_length: int,
+        end_token: int | None = None,
+    ):
+        """The candidates: the beam, or ``num_beams`` nucleus samples per row.
+
+        Returns:
+            As ``BeamSampler.search``: ``sequences (batch, num_beams, max_length)``,
+            their log-probabilities under the model, their lengths (end token
+            included) and the final state.
+        """
+        if self.candidates == "beam":
+            return super().search(next_fn, start_tokens, state, max_length, end_token)
+        n = self.num_beams
+        start_tokens = ops.cast(start_tokens, "int32")
+        batch = ops.shape(start_tokens)[0]
+        state = keras.tree.map_structure(lambda x: ops.repeat(x, n, axis=0), state)
+        tokens = ops.repeat(start_tokens, n, axis=0)
+        rows = ops.shape(tokens)[0]
+        output = ops.zeros((rows, max_length), dtype="int32")
+        done = ops.zeros((rows,), dtype="bool")
+        scores = ops.zeros((rows,), dtype="float32")
+        lengths = ops.zeros((rows,), dtype="int32")
+
+        def cond(i, tokens, state, output, done, scores, lengths):
+            return ops.logical_and(i < max_length, ops.logical_not(ops.all(done)))
+
+        def body(i, tokens, state, output, done, scores, lengths):
+            logits, state = next_fn(tokens, state)
+            logits = ops.cast(logits, "float32")
+            chosen = ops.cast(
+                self._nucleus.get_next_token(
+                    ops.softmax(logits / self.temperature, axis=-1)
+                ),
+                "int32",
+            )
+            live = ops.logical_not(done)
+            if end_token is not None:
+                chosen = ops.where(done, end_token, chosen)
+            picked = ops.take_along_axis(
+                ops.log_softmax(logits, axis=-1), ops.expand_dims(chosen, 1), axis=1
+            )[:, 0]
+            scores = scores + ops.where(live, picked, 0.0)
+            lengths = lengths + ops.cast(live, "int32")
+            if end_token is not None:
+                done = ops.logical_or(done, ops.equal(chosen, end_token))
+            output = ops.slice_update(output, (0, i), ops.expand_dims(chosen, 1))
+            return i + 1, chosen, state, output, done, scores, lengths
+
+        loop_vars = (ops.convert_to_tensor(0), tokens, state, output, done)
+        loop_vars += (scores, lengths)
+        _, _, state, output, _, scores, lengths = ops.while_loop(cond, body, loop_vars)
+        return (
+            ops.reshape(output, (batch, n, max_length)),
+            ops.reshape(scores, (batch, n)),
+            ops.reshape(lengths, (batch, n)),
+            state,
+        )
 
     def rerank(self, sequences, scores, lengths) -> np.ndarray:
         """Choose one candidate per row.
@@ -108,6 +192,8 @@ class MmiSampler(BeamSampler):
             **super().get_config(),
             "mmi_weight": self.mmi_weight,
             "no_repeat_ngram": self.no_repeat_ngram,
+            "candidates": self.candidates,
+            "top_p": self.top_p,
         }
 
 
