@@ -280,6 +280,13 @@ def main() -> None:
         help="decode with MMI once per weight (as mmi:WEIGHT), the rest as configured",
     )
     parser.add_argument(
+        "--mmi-candidates",
+        nargs="+",
+        choices=["beam", "sample"],
+        default=[],
+        help="decode with MMI over each kind of candidates (as mmi:KIND:WEIGHT)",
+    )
+    parser.add_argument(
         "--decode-split",
         choices=["test", "validation"],
         default="test",
@@ -348,9 +355,13 @@ def main() -> None:
             if configured.get("sampler") == name
             else SAMPLERS[name]
         )
-        if name == "mmi" and args.mmi_weights:
+        if name == "mmi" and (args.mmi_weights or args.mmi_candidates):
+            weights = args.mmi_weights or [options.get("mmi_weight", 0.5)]
+            kinds = args.mmi_candidates or [options.get("candidates", "beam")]
             runs += [
-                (f"mmi:{w}", {**options, "mmi_weight": w}) for w in args.mmi_weights
+                (f"mmi:{kind}:{w}", {**options, "mmi_weight": w, "candidates": kind})
+                for kind in kinds
+                for w in weights
             ]
         else:
             runs.append((name, options))
