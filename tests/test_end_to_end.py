@@ -17,6 +17,8 @@ import mlflow
 import pytest
 import yaml
 
+from rnn_pipeline.chat import NO_ANSWER
+
 PROJECT = Path(__file__).resolve().parents[1]
 KEDRO = str(Path(sys.executable).with_name("kedro"))
 TINY = {
@@ -320,7 +322,9 @@ def test_chat_loop_handles_bad_input_and_ends_on_exit(trained_project):
     assert result.returncode == 0, result.stderr[-2000:]
     assert "Please type a message" in result.stdout
     assert "Chinese only" in result.stdout
-    assert result.stdout.count("answer > ") == 1
+    # 你好 gets an answer line, or the notice of an empty answer (a 2-epoch model
+    # may end its reply at once); never both, never neither.
+    assert result.stdout.count("answer > ") + result.stdout.count(NO_ANSWER) == 1
 
 
 def test_chat_without_a_trained_model_says_which_command_to_run(tmp_path):
