@@ -462,8 +462,12 @@ def test_the_served_model_answers_like_the_pipeline(trained_project):
             )
         )
         replies = json.loads(report.read_text(encoding="utf-8"))["replies"]
-        expected = next(r["reply"] for r in replies if r["prompt"] == "你好")
-        assert body["predictions"][0] == {"reply": expected, "notice": ""}
+        expected = next(r for r in replies if r["prompt"] == "你好")
+        # The same reply, and the same notice (that of an empty answer, if it is).
+        assert body["predictions"][0] == {
+            "reply": expected["reply"],
+            "notice": expected["message"] or "",
+        }
         assert body["predictions"][1]["reply"] == ""
         assert "Please type a message" in body["predictions"][1]["notice"]
         status, body = post(f"{base}/invocations", b"{not json")
