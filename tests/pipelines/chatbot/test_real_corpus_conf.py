@@ -1,0 +1,22 @@
+"""The settings README gives for a real corpus (`--env real_corpus`) are valid."""
+
+from pathlib import Path
+
+import yaml
+
+from rnn_pipeline.pipelines.options import validate_namespace
+from rnn_pipeline.pipelines.parameters import groups_of
+
+CONF = Path(__file__).resolve().parents[3] / "conf"
+
+
+def test_the_real_corpus_parameters_merge_with_base_and_validate():
+    base = yaml.safe_load((CONF / "base/parameters_chatbot.yml").read_text())
+    extra = yaml.safe_load((CONF / "real_corpus/parameters_chatbot.yml").read_text())
+    params = base["chatbot"]
+    for group, values in extra["chatbot"].items():
+        params[group] = {**params.get(group, {}), **values}  # as Kedro merges keys
+    groups = validate_namespace("chatbot", params, groups_of("chatbot"))
+    model = groups["model_options"]
+    assert (model.cell_type, model.tie_embeddings, model.dropout) == ("gru", True, 0.4)
+    assert groups["evaluation_options"].sampler == "mmi"
