@@ -179,6 +179,9 @@ def kedro_env(**extra: str) -> dict[str, str]:
         **os.environ,
         "KEDRO_DISABLE_TELEMETRY": "true",
         "DO_NOT_TRACK": "1",
+        # A crash in native code (TensorFlow) prints the Python stack of every
+        # thread to stderr, which the assertions show: CI once saw a bare -11.
+        "PYTHONFAULTHANDLER": "1",
         **extra,
     }
 
