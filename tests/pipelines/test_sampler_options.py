@@ -57,3 +57,13 @@ def test_mmi_candidates_are_beam_or_sample_and_a_wrong_one_is_one_line():
             {"sampler": "mmi", "sampler_options": {"candidates": "nucleus"}},
         )
     assert "\n" not in str(e.value)
+
+
+@pytest.mark.parametrize("sampler", ["mmi", "top_p"])
+def test_the_largest_nucleus_is_a_count_of_at_least_zero(sampler):
+    options = parse(
+        DecodingOptions, {"sampler": sampler, "sampler_options": {"top_k": 20}}
+    )
+    assert options.sampler_options == {"top_k": 20}
+    with pytest.raises(OptionsError, match=f"for sampler {sampler}, top_k: Input"):
+        parse(DecodingOptions, {"sampler": sampler, "sampler_options": {"top_k": -1}})

@@ -103,6 +103,37 @@ def test_top_p_keeps_the_smallest_set_reaching_p():
     assert set(np.asarray(tokens)[:, 0].tolist()) == {3, 4}
 
 
+def test_top_p_with_top_k_draws_among_at_most_k_tokens():
+    skewed = np.log(np.array([1e-9, 1e-9, 1e-9, 0.5, 0.3, 0.15, 0.05], "float32"))
+
+    def next_fn(tokens, state):
+        return ops.repeat(
+            ops.convert_to_tensor(skewed[None]), ops.shape(tokens)[0], 0
+        ), state
+
+    def drawn(**options):
+        tokens, _ = samplers.get("top_p", seed=0, **options)(
+            next_fn, np.ones(500, "int32"), ops.convert_to_tensor(0), 1
+        )
+        return set(np.asarray(tokens)[:, 0].tolist())
+
+    assert drawn(p=1.0) == {3, 4, 5, 6}
+    assert drawn(p=1.0, top_k=2) == {3, 4}  # the cap binds
+    assert drawn(p=0.75, top_k=3) == {3, 4}  # the nucleus is smaller than the cap
+    assert drawn(p=1.0, top_k=50) == {3, 4, 5, 6}  # a cap above the vocabulary
+
+
+def test_sample_sums_each_rows_log_probability_up_to_its_end():
+    # 'abca' then EOS with probability e^10 / (e^10 + 6) at every step.
+    output, scores, lengths, _ = samplers.get("greedy").sample(
+        scripted_next("abca"), np.ones(2, "int32"), ops.convert_to_tensor(0), 8, EOS
+    )
+    step = 10.0 - np.log(np.exp(10.0) + len(VOCAB) - 1)
+    assert [decode(row) for row in np.asarray(output)] == ["abca", "abca"]
+    assert np.asarray(lengths).tolist() == [5, 5]  # four letters and EOS
+    np.testing.assert_allclose(np.asarray(scores), [5 * step] * 2, atol=1e-6)
+
+
 def test_random_sampling_covers_a_flat_distribution():
     drawn = sample_letters(samplers.get("temperature", seed=0))
     assert set(drawn.tolist()) == {3, 4, 5, 6}
@@ -117,6 +148,8 @@ def test_unknown_sampler_and_bad_arguments_are_rejected():
         samplers.get("top_k", k=0)
     with pytest.raises(ValueError, match=r"p must be in \(0, 1\]"):
         samplers.get("top_p", p=0)
+    with pytest.raises(ValueError, match="top_k must be >= 0"):
+        samplers.get("top_p", top_k=-1)
 
 
 # A Markov fake model: the next-token distribution depends on the previous token.

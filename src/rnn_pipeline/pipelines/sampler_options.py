@@ -42,6 +42,7 @@ class MmiOptions(SamplerOptions):
     # beam: rerank the beam; sample: rerank num_beams nucleus samples (top_p).
     candidates: Literal["beam", "sample"] = "beam"
     top_p: float = Field(0.9, gt=0, le=1)
+    top_k: int = Field(50, ge=0)  # the largest nucleus of sample; 0: no limit
 
 
 class TopKOptions(SamplerOptions):
@@ -50,6 +51,7 @@ class TopKOptions(SamplerOptions):
 
 class TopPOptions(SamplerOptions):
     p: float = Field(0.9, gt=0, le=1)
+    top_k: int = Field(0, ge=0)  # the largest nucleus; 0: the whole vocabulary
 
 
 # Sampler name (as ``samplers.get`` takes it) -> the options it accepts.

@@ -57,6 +57,8 @@ class MmiSampler(BeamSampler):
             0 turns it off.
         candidates: ``beam`` (beam search) or ``sample`` (nucleus samples).
         top_p: The nucleus mass of ``sample`` candidates.
+        top_k: The largest nucleus of ``sample`` candidates (0: no limit); 50 keeps
+            the per-step sort small (``TopPSampler``).
         **kwargs: ``temperature`` and ``seed`` of ``Sampler``.
     """
 
@@ -71,6 +73,7 @@ class MmiSampler(BeamSampler):
         no_repeat_ngram: int = 2,
         candidates: str = "beam",
         top_p: float = 0.9,
+        top_k: int = 50,
         **kwargs,
     ) -> None:
         super().__init__(num_beams=num_beams, length_penalty=length_penalty, **kwargs)
@@ -78,8 +81,11 @@ class MmiSampler(BeamSampler):
             raise ValueError(f"candidates must be beam or sample, got {candidates!r}")
         self.candidates = candidates
         self.top_p = top_p
-        # Validates top_p and draws the nucleus samples with this sampler's seed.
-        self._nucleus = TopPSampler(p=top_p, seed=kwargs.get("seed"))
+        self.top_k = top_k
+        # Validates top_p and top_k; draws the samples at this sampler's temperature.
+        self._nucleus = TopPSampler(
+            p=top_p, top_k=top_k, temperature=self.temperature, seed=self.seed
+        )
         if language_model is None:
             raise ValueError(
                 "the mmi sampler needs a language model of the replies "
@@ -111,44 +117,11 @@ class MmiSampler(BeamSampler):
         if self.candidates == "beam":
             return super().search(next_fn, start_tokens, state, max_length, end_token)
         n = self.num_beams
-        start_tokens = ops.cast(start_tokens, "int32")
         batch = ops.shape(start_tokens)[0]
         state = keras.tree.map_structure(lambda x: ops.repeat(x, n, axis=0), state)
-        tokens = ops.repeat(start_tokens, n, axis=0)
-        rows = ops.shape(tokens)[0]
-        output = ops.zeros((rows, max_length), dtype="int32")
-        done = ops.zeros((rows,), dtype="bool")
-        scores = ops.zeros((rows,), dtype="float32")
-        lengths = ops.zeros((rows,), dtype="int32")
-
-        def cond(i, tokens, state, output, done, scores, lengths):
-            return ops.logical_and(i < max_length, ops.logical_not(ops.all(done)))
-
-        def body(i, tokens, state, output, done, scores, lengths):
-            logits, state = next_fn(tokens, state)
-            logits = ops.cast(logits, "float32")
-            chosen = ops.cast(
-                self._nucleus.get_next_token(
-                    ops.softmax(logits / self.temperature, axis=-1)
-                ),
-                "int32",
-            )
-            live = ops.logical_not(done)
-            if end_token is not None:
-                chosen = ops.where(done, end_token, chosen)
-            picked = ops.take_along_axis(
-                ops.log_softmax(logits, axis=-1), ops.expand_dims(chosen, 1), axis=1
-            )[:, 0]
-            scores = scores + ops.where(live, picked, 0.0)
-            lengths = lengths + ops.cast(live, "int32")
-            if end_token is not None:
-                done = ops.logical_or(done, ops.equal(chosen, end_token))
-            output = ops.slice_update(output, (0, i), ops.expand_dims(chosen, 1))
-            return i + 1, chosen, state, output, done, scores, lengths
-
-        loop_vars = (ops.convert_to_tensor(0), tokens, state, output, done)
-        loop_vars += (scores, lengths)
-        _, _, state, output, _, scores, lengths = ops.while_loop(cond, body, loop_vars)
+        output, scores, lengths, state = self._nucleus.sample(
+            next_fn, ops.repeat(start_tokens, n, axis=0), state, max_length, end_token
+        )
         return (
             ops.reshape(output, (batch, n, max_length)),
             ops.reshape(scores, (batch, n)),
@@ -194,6 +167,7 @@ class MmiSampler(BeamSampler):
             "no_repeat_ngram": self.no_repeat_ngram,
             "candidates": self.candidates,
             "top_p": self.top_p,
+            "top_k": self.top_k,
         }
 
 
