@@ -193,9 +193,10 @@ class Benchmark:
         self.done.update(kept["done"])
 
     def decode_with(
-        self, name: str, options: dict, limit: int | None, split: str = "test"
+        self, sampler: str, options: dict, limit: int | None, split: str = "test"
     ) -> dict:
-        """Decode the test split (or its first ``limit`` pairs) and the prompts.
+        """Decode the test split (or its first ``limit`` pairs) and the prompts
+        with ``sampler`` and its ``options``.
 
         ``split="validation"`` decodes the held-out part of the training split
         instead: for choosing decoding options without looking at the test split.
@@ -204,7 +205,7 @@ class Benchmark:
 
         evaluation = {
             **self.params["evaluation_options"],
-            "sampler": name.split(":")[0],
+            "sampler": sampler,
             "sampler_options": options,
             "prompts": EVERYDAY_PROMPTS,
         }
@@ -254,6 +255,25 @@ class Benchmark:
         }
 
 
+def variant(text: str, configured: dict) -> tuple[str, str, dict]:
+    """``LABEL:SAMPLER:KEY=VALUE,...`` -> ``(LABEL, SAMPLER, options)``: its options
+    (the YAML's where it configures that sampler) with these keys set."""
+    label, name, settings = (text.split(":", 2) + [""])[:3]
+    if name not in SAMPLERS:
+        raise SystemExit(
+            f"--variant: sampler must be one of {list(SAMPLERS)}, got {text}"
+        )
+    options = dict(
+        configured.get("sampler_options", {})
+        if configured.get("sampler") == name
+        else SAMPLERS[name]
+    )
+    for pair in filter(None, settings.split(",")):
+        key, _, value = pair.partition("=")
+        options[key] = yaml.safe_load(value)
+    return label, name, options
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("corpus", type=Path, help="a .conv file")
@@ -285,6 +305,14 @@ def main() -> None:
         choices=["beam", "sample"],
         default=[],
         help="decode with MMI over each kind of candidates (as mmi:KIND:WEIGHT)",
+    )
+    parser.add_argument(
+        "--variant",
+        action="append",
+        default=[],
+        metavar="LABEL:SAMPLER:KEY=VALUE,...",
+        help="also decode with SAMPLER and these options over its defaults, e.g. "
+        "mmi_k50:mmi:candidates=sample,top_k=50 (values read as YAML)",
     )
     parser.add_argument(
         "--decode-split",
@@ -359,15 +387,20 @@ def main() -> None:
             weights = args.mmi_weights or [options.get("mmi_weight", 0.5)]
             kinds = args.mmi_candidates or [options.get("candidates", "beam")]
             runs += [
-                (f"mmi:{kind}:{w}", {**options, "mmi_weight": w, "candidates": kind})
+                (
+                    f"mmi:{kind}:{w}",
+                    name,
+                    {**options, "mmi_weight": w, "candidates": kind},
+                )
                 for kind in kinds
                 for w in weights
             ]
         else:
-            runs.append((name, options))
-    for name, options in runs:
+            runs.append((name, name, options))
+    runs += [variant(text, configured) for text in args.variant]
+    for name, sampler, options in runs:
         decoding[name] = bench.decode_with(
-            name, options, args.decode_limit, args.decode_split
+            sampler, options, args.decode_limit, args.decode_split
         )
         logging.info(
             "%s: top reply %.3f, distinct-2 %.3f; 你好 -> %s",
