@@ -102,14 +102,21 @@ def test_command_line_decoding_options_name_what_each_sampler_takes():
         names = ("temperature", "top_k", "top_p", "beams", "length_penalty")
         return converse.sampler_overrides(sampler, **{n: None for n in names} | given)
 
-    mmi = overrides("mmi", top_p=0.8, candidates="sample", beams=20)
+    mmi = overrides("mmi", top_p=0.8, candidates="sample", beams=20, top_k=30)
     assert mmi == {
         "sampler": "mmi",
-        "sampler_options": {"top_p": 0.8, "num_beams": 20, "candidates": "sample"},
+        "sampler_options": {
+            "top_k": 30,
+            "top_p": 0.8,
+            "num_beams": 20,
+            "candidates": "sample",
+        },
     }
-    assert overrides("top_p", top_p=0.8)["sampler_options"] == {"p": 0.8}
-    # Both validate as the sampler's own options.
+    nucleus = overrides("top_p", top_p=0.8, top_k=40)
+    assert nucleus["sampler_options"] == {"p": 0.8, "top_k": 40}
+    assert overrides("top_k", top_k=3)["sampler_options"] == {"k": 3}
+    # Each validates as the sampler's own options.
     from rnn_pipeline.pipelines.seq2seq.options import EvaluationOptions
 
-    for choice in (mmi, overrides("top_p", top_p=0.8)):
+    for choice in (mmi, nucleus, overrides("top_k", top_k=3)):
         EvaluationOptions.model_validate(choice)

@@ -107,7 +107,13 @@ def decoding_options(function):
             help="Decoding rule (default: evaluation_options.sampler).",
         ),
         click.option("--temperature", type=float, default=None, help="Temperature."),
-        click.option("--k", "top_k", type=int, default=None, help="k of top_k."),
+        click.option(
+            "--k",
+            "top_k",
+            type=int,
+            default=None,
+            help="k of top_k; the largest nucleus of top_p and of mmi's samples.",
+        ),
         click.option("--p", "top_p", type=float, default=None, help="p of top_p."),
         click.option("--beams", type=int, default=None, help="Beam width (beam)."),
         click.option(
@@ -144,7 +150,8 @@ def sampler_overrides(
     """Command-line decoding options as ``make_responder`` overrides."""
     options = {
         "temperature": temperature,
-        "k": top_k,
+        # top_p and mmi's samples take k as their largest nucleus (top_k).
+        "top_k" if sampler in ("mmi", "top_p") else "k": top_k,
         # mmi's nucleus mass for sampled candidates is its top_p.
         "top_p" if sampler == "mmi" else "p": top_p,
         "num_beams": beams,
