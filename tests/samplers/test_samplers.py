@@ -75,45 +75,34 @@ def sample_letters(sampler, n=400):
     return np.asarray(tokens)[:, 0]
 
 
+# Letters a-d (3-6) with probabilities 0.5, 0.3, 0.15 and 0.05.
+SKEWED = np.log(np.array([1e-9, 1e-9, 1e-9, 0.5, 0.3, 0.15, 0.05], "float32"))
+
+
+def skewed_next(tokens, state):
+    return ops.repeat(
+        ops.convert_to_tensor(SKEWED[None]), ops.shape(tokens)[0], 0
+    ), state
+
+
 def test_top_k_draws_only_among_the_k_best():
-    skewed = np.log(np.array([1e-9, 1e-9, 1e-9, 0.5, 0.3, 0.15, 0.05], "float32"))
-
-    def next_fn(tokens, state):
-        return ops.repeat(
-            ops.convert_to_tensor(skewed[None]), ops.shape(tokens)[0], 0
-        ), state
-
     tokens, _ = samplers.get("top_k", k=2, seed=0)(
-        next_fn, np.ones(500, "int32"), ops.convert_to_tensor(0), 1
+        skewed_next, np.ones(500, "int32"), ops.convert_to_tensor(0), 1
     )
     assert set(np.asarray(tokens)[:, 0].tolist()) == {3, 4}
 
 
 def test_top_p_keeps_the_smallest_set_reaching_p():
-    skewed = np.log(np.array([1e-9, 1e-9, 1e-9, 0.5, 0.3, 0.15, 0.05], "float32"))
-
-    def next_fn(tokens, state):
-        return ops.repeat(
-            ops.convert_to_tensor(skewed[None]), ops.shape(tokens)[0], 0
-        ), state
-
     tokens, _ = samplers.get("top_p", p=0.75, seed=0)(
-        next_fn, np.ones(500, "int32"), ops.convert_to_tensor(0), 1
+        skewed_next, np.ones(500, "int32"), ops.convert_to_tensor(0), 1
     )
     assert set(np.asarray(tokens)[:, 0].tolist()) == {3, 4}
 
 
 def test_top_p_with_top_k_draws_among_at_most_k_tokens():
-    skewed = np.log(np.array([1e-9, 1e-9, 1e-9, 0.5, 0.3, 0.15, 0.05], "float32"))
-
-    def next_fn(tokens, state):
-        return ops.repeat(
-            ops.convert_to_tensor(skewed[None]), ops.shape(tokens)[0], 0
-        ), state
-
     def drawn(**options):
         tokens, _ = samplers.get("top_p", seed=0, **options)(
-            next_fn, np.ones(500, "int32"), ops.convert_to_tensor(0), 1
+            skewed_next, np.ones(500, "int32"), ops.convert_to_tensor(0), 1
         )
         return set(np.asarray(tokens)[:, 0].tolist())
 
