@@ -19,4 +19,7 @@ def test_the_real_corpus_parameters_merge_with_base_and_validate():
     groups = validate_namespace("chatbot", params, groups_of("chatbot"))
     model = groups["model_options"]
     assert (model.cell_type, model.tie_embeddings, model.dropout) == ("gru", True, 0.4)
-    assert groups["evaluation_options"].sampler == "mmi"
+    evaluation = groups["evaluation_options"]
+    assert evaluation.sampler == "mmi"
+    assert evaluation.sampler_options["candidates"] == "sample"
+    assert evaluation.sampler_options["mmi_weight"] == 0.75
