@@ -255,6 +255,14 @@ class Benchmark:
         }
 
 
+def sampler_options(name: str, configured: dict) -> dict:
+    """A copy of the options ``name`` decodes with: the YAML's own where it configures
+    that sampler (what `kedro run` decodes with), else this benchmark's."""
+    if configured.get("sampler") == name:
+        return dict(configured.get("sampler_options", {}))
+    return dict(SAMPLERS[name])
+
+
 def variant(text: str, configured: dict) -> tuple[str, str, dict]:
     """``LABEL:SAMPLER:KEY=VALUE,...`` -> ``(LABEL, SAMPLER, options)``: its options
     (the YAML's where it configures that sampler) with these keys set."""
@@ -263,11 +271,7 @@ def variant(text: str, configured: dict) -> tuple[str, str, dict]:
         raise SystemExit(
             f"--variant: sampler must be one of {list(SAMPLERS)}, got {text}"
         )
-    options = dict(
-        configured.get("sampler_options", {})
-        if configured.get("sampler") == name
-        else SAMPLERS[name]
-    )
+    options = sampler_options(name, configured)
     for pair in filter(None, settings.split(",")):
         key, _, value = pair.partition("=")
         options[key] = yaml.safe_load(value)
@@ -377,12 +381,7 @@ def main() -> None:
     configured = params["evaluation_options"]
     runs = []
     for name in args.samplers:
-        # The YAML's own options for its sampler (what `kedro run` decodes with).
-        options = (
-            configured.get("sampler_options", {})
-            if configured.get("sampler") == name
-            else SAMPLERS[name]
-        )
+        options = sampler_options(name, configured)
         if name == "mmi" and (args.mmi_weights or args.mmi_candidates):
             weights = args.mmi_weights or [options.get("mmi_weight", 0.5)]
             kinds = args.mmi_candidates or [options.get("candidates", "beam")]
