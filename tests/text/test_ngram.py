@@ -77,3 +77,17 @@ def test_a_wrong_saved_form_is_a_clear_error():
 def test_perplexity_of_nothing_is_an_error():
     with pytest.raises(ValueError, match="at least one token"):
         NgramLanguageModel(1, VOCAB).fit(_corpus()).perplexity([])
+
+
+def test_token_probabilities_are_each_steps_probability():
+    model = NgramLanguageModel(3, VOCAB).fit(_corpus())
+    steps = model.token_probabilities([4, 5, 6])
+    expected = [
+        model.probability([GO, GO], 4),
+        model.probability([GO, 4], 5),
+        model.probability([4, 5], 6),
+        model.probability([5, 6], EOS),
+    ]
+    assert steps.tolist() == pytest.approx(expected)
+    log_prob, n = model.sequence_log_prob([4, 5, 6])
+    assert n == 4 and log_prob == pytest.approx(sum(math.log(p) for p in expected))

@@ -115,17 +115,23 @@ class NgramLanguageModel:
         weight = discount * self._types[n][context] / total
         return max(count - discount, 0.0) / total + weight * lower
 
+    def token_probabilities(self, sequence: Sequence[int]) -> np.ndarray:
+        """``P(token | history)`` of every token of ``sequence`` closed by EOS (EOS
+        included), in order: the count model's side of an interpolation with a
+        network (``training.evaluation.best_mixture_weight``)."""
+        history = [GO] * max(self.order - 1, 0)
+        probabilities = []
+        for token in _closed(sequence):
+            probabilities.append(self.probability(history, token))
+            if history:
+                history = history[1:] + [token]
+        return np.array(probabilities)
+
     def sequence_log_prob(self, sequence: Sequence[int]) -> tuple[float, int]:
         """Natural-log probability of ``sequence`` closed by EOS, and its token count
         (EOS included)."""
-        tokens = _closed(sequence)
-        history = [GO] * max(self.order - 1, 0)
-        total = 0.0
-        for token in tokens:
-            total += math.log(self.probability(history, token))
-            if history:
-                history = history[1:] + [token]
-        return total, len(tokens)
+        probabilities = self.token_probabilities(sequence)
+        return float(np.log(probabilities).sum()), len(probabilities)
 
     def log_probs(self, sequences: Iterable[Sequence[int]]) -> np.ndarray:
         """Natural-log probability of each sequence (closed by EOS)."""

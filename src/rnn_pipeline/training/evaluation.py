@@ -1,4 +1,5 @@
-"""Teacher-forced evaluation: loss, perplexity and token accuracy per bucket."""
+"""Teacher-forced evaluation: loss, perplexity and token accuracy per bucket, and a
+model's interpolation with a count model of the targets."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from keras import ops
 
 from rnn_pipeline.backend import compile_function
 from rnn_pipeline.text.specials import PAD
-from rnn_pipeline.training.batching import teacher_forcing_inputs
-from rnn_pipeline.training.metrics import masked_token_sums
+from rnn_pipeline.training.batching import pad_ids, teacher_forcing_inputs
+from rnn_pipeline.training.metrics import masked_token_sums, token_crossentropy
 
 
 def _batch_sums(model: keras.Model):
@@ -72,3 +73,71 @@ def _summarise(totals: np.ndarray, pairs: int) -> dict[str, float]:
         "perplexity": float(math.exp(min(loss, 50.0))) if tokens else float("nan"),
         "accuracy": float(hits / tokens) if tokens else float("nan"),
     }
+
+
+def _batch_token_losses(model: keras.Model):
+    def losses(source, decoder_tokens, target):
+        return token_crossentropy(
+            target, model([source, decoder_tokens], training=False)
+        )
+
+    return compile_function(losses)
+
+
+def token_probabilities(
+    model: keras.Model,
+    sources: Sequence[Sequence[int]],
+    targets: Sequence[Sequence[int]],
+    batch_size: int = 64,
+) -> list[np.ndarray]:
+    """The teacher-forced probability the model gives each target token.
+
+    Args:
+        model: A seq2seq model taking ``[source, decoder_tokens]``, giving logits.
+        sources: Source id sequences.
+        targets: Target id sequences, each ending with EOS (no PAD).
+
+    Returns:
+        One array per pair, ``P(target[i] | source, target[:i])`` for every token of
+        its target, in the order of ``targets``.
+    """
+    losses = _batch_token_losses(model)
+    # Batches of similar lengths (fewer shapes to trace); results go back in order.
+    order = sorted(
+        range(len(targets)), key=lambda i: (len(targets[i]), len(sources[i]))
+    )
+    result: list[np.ndarray] = [np.empty(0)] * len(targets)
+    for start in range(0, len(order), batch_size):
+        rows = order[start : start + batch_size]
+        source = pad_ids([sources[i] for i in rows])
+        target = pad_ids([targets[i] for i in rows])
+        nll = ops.convert_to_numpy(
+            losses(source, teacher_forcing_inputs(target), target)
+        )
+        for position, row in enumerate(rows):
+            result[row] = np.exp(-nll[position, : len(targets[row])].astype(np.float64))
+    return result
+
+
+def mixture_perplexity(
+    model_probs: np.ndarray, count_probs: np.ndarray, weight: float
+) -> float:
+    """Per-token perplexity of ``(1 - weight) * model + weight * count model``, from
+    the probability each gave the same tokens."""
+    if len(model_probs) != len(count_probs) or len(model_probs) == 0:
+        raise ValueError(
+            "expected the two models' probabilities of the same tokens (at least one), "
+            f"got {len(model_probs)} and {len(count_probs)}"
+        )
+    mixed = (1.0 - weight) * model_probs + weight * count_probs
+    return float(np.exp(-np.mean(np.log(mixed))))
+
+
+def best_mixture_weight(
+    model_probs: np.ndarray, count_probs: np.ndarray, step: float = 0.01
+) -> float:
+    """The weight of the count model, on a grid from 0 to 1, that gives the lowest
+    mixture perplexity of these tokens (choose it on held-out pairs, not the test)."""
+    grid = np.linspace(0.0, 1.0, round(1.0 / step) + 1)
+    scores = [mixture_perplexity(model_probs, count_probs, w) for w in grid]
+    return float(grid[int(np.argmin(scores))])

@@ -3,6 +3,7 @@
 import pytest
 from kedro.io import DataCatalog, MemoryDataset
 from kedro.runner import SequentialRunner
+from kedro_datasets.json import JSONDataset
 
 from rnn_pipeline.pipelines.chatbot import create_pipeline
 from tests.pipelines.parameters import parameter_datasets
@@ -21,7 +22,12 @@ TINY_PARAMS = {
 
 def catalog_for(conv_text, tmp_path, **changes):
     datasets = {
-        "chatbot.raw_corpus": MemoryDataset({"source": "test.conv", "text": conv_text})
+        "chatbot.raw_corpus": MemoryDataset({"source": "test.conv", "text": conv_text}),
+        # Read by a later node: a memory copy would be released after it.
+        **{
+            f"chatbot.{name}": JSONDataset(filepath=str(tmp_path / f"{name}.json"))
+            for name in ("baseline_report", "interpolation_weight_report")
+        },
     }
     params = {**TINY_PARAMS, **changes}
     params["training_options"] = {
@@ -82,6 +88,19 @@ def test_whole_pipeline_in_memory(tmp_path):
     scores = catalog.load("chatbot.test_scores_metrics")
     assert 0 < scores["test_top_reply_share"]["value"] <= 1
     assert 0 < scores["test_reference_distinct_2"]["value"] <= 1
+    # The interpolation scores the model token by token, apart from the evaluation:
+    # at weight 0 it must give the evaluation's perplexity, so the two models' token
+    # probabilities line up.
+    interpolation = catalog.load("chatbot.interpolation_report")
+    assert interpolation["model"] == pytest.approx(baselines["all"]["model"], rel=1e-4)
+    assert interpolation["trigram"] == baselines["all"]["trigram"]
+    chosen = catalog.load("chatbot.interpolation_weight_report")
+    assert chosen["validation"]["interpolated"] <= min(
+        chosen["validation"]["model"], chosen["validation"]["count_model"]
+    )
+    assert catalog.load("chatbot.interpolation_metrics")["interpolation_weight"][
+        "value"
+    ] == pytest.approx(chosen["weight"])
 
 
 @pytest.mark.slow

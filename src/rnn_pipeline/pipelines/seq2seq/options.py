@@ -81,6 +81,9 @@ class EvaluationOptions(SamplerChoice):
     max_reply_length: int = Field(30, ge=1)
     # Order of the reply language model: the count baseline MMI decoding divides by.
     language_model_order: int = Field(3, ge=1, le=5)
+    # Order of the count model of the replies the network is interpolated with for
+    # the interpolated test perplexity (its weight is chosen on the validation pairs).
+    interpolation_order: int = Field(4, ge=1, le=5)
     prompts: list[str] = []
     bleu_tokenize: str = "auto"  # zh for Chinese references, 13a otherwise
     attention_examples: int = Field(4, ge=0)

@@ -90,6 +90,31 @@ def create_pipeline(**kwargs) -> Pipeline:
                 name="compare_with_baselines_node",
             ),
             Node(
+                nodes.choose_interpolation_weight,
+                [
+                    "model",
+                    "fit_buckets",
+                    "validation_buckets",
+                    "vocab",
+                    "params:evaluation_options",
+                ],
+                "interpolation_weight_report",
+                name="choose_interpolation_weight_node",
+            ),
+            Node(
+                nodes.evaluate_interpolation,
+                [
+                    "model",
+                    "train_buckets",
+                    "test_buckets",
+                    "vocab",
+                    "interpolation_weight_report",
+                    "baseline_report",
+                ],
+                ["interpolation_metrics", "interpolation_report"],
+                name="evaluate_interpolation_node",
+            ),
+            Node(
                 nodes.plot_test_loss,
                 "evaluation_report",
                 "test_loss_plot",
