@@ -16,13 +16,13 @@ from rnn_pipeline.training.batching import pad_ids, teacher_forcing_inputs
 from rnn_pipeline.training.metrics import masked_token_sums, token_crossentropy
 
 
-def _batch_sums(model: keras.Model):
-    def sums(source, decoder_tokens, target):
-        return masked_token_sums(
-            target, model([source, decoder_tokens], training=False)
-        )
+def _teacher_forced(model: keras.Model, measure):
+    """A compiled ``(source, decoder_tokens, target) -> measure(target, logits)``."""
 
-    return compile_function(sums)
+    def measured(source, decoder_tokens, target):
+        return measure(target, model([source, decoder_tokens], training=False))
+
+    return compile_function(measured)
 
 
 def evaluate_by_bucket(
@@ -42,7 +42,7 @@ def evaluate_by_bucket(
         ``{bucket_name: {"pairs", "tokens", "loss", "perplexity", "accuracy"}}`` for
         non-empty buckets, plus ``"all"``.
     """
-    sums = _batch_sums(model)
+    sums = _teacher_forced(model, masked_token_sums)
     results: dict[str, dict[str, float]] = {}
     totals = np.zeros(3)
     for index, name in enumerate(bucket_names):
@@ -75,15 +75,6 @@ def _summarise(totals: np.ndarray, pairs: int) -> dict[str, float]:
     }
 
 
-def _batch_token_losses(model: keras.Model):
-    def losses(source, decoder_tokens, target):
-        return token_crossentropy(
-            target, model([source, decoder_tokens], training=False)
-        )
-
-    return compile_function(losses)
-
-
 def token_probabilities(
     model: keras.Model,
     sources: Sequence[Sequence[int]],
@@ -101,7 +92,7 @@ def token_probabilities(
         One array per pair, ``P(target[i] | source, target[:i])`` for every token of
         its target, in the order of ``targets``.
     """
-    losses = _batch_token_losses(model)
+    losses = _teacher_forced(model, token_crossentropy)
     # Batches of similar lengths (fewer shapes to trace); results go back in order.
     order = sorted(
         range(len(targets)), key=lambda i: (len(targets[i]), len(sources[i]))
