@@ -411,19 +411,34 @@ def compare_with_baselines(
     return scalar_metrics(metrics), report
 
 
-def _count_and_model_probabilities(
-    model: KerasModel, counts: NgramLanguageModel, pairs: pd.DataFrame
-) -> tuple[np.ndarray, np.ndarray]:
-    """The probability the network and the count model give each reply token of
-    ``pairs`` (EOS included), in the same order."""
-    from rnn_pipeline.training.evaluation import token_probabilities
+def _mixture_perplexities(
+    model: KerasModel,
+    counts: NgramLanguageModel,
+    pairs: pd.DataFrame,
+    weight: float | None = None,
+) -> dict:
+    """Per-token perplexity of the replies of ``pairs`` (EOS included) under the
+    network, the count model and their mixture at ``weight`` (the count model's;
+    ``None``: the best weight for these pairs, returned as ``weight``)."""
+    from rnn_pipeline.training.evaluation import (
+        best_mixture_weight,
+        mixture_perplexity,
+        token_probabilities,
+    )
 
     targets = [list(t) for t in pairs["target_ids"]]
-    network = token_probabilities(model, list(pairs["source_ids"]), targets)
-    return (
-        np.concatenate(network),
-        np.concatenate([counts.token_probabilities(t) for t in targets]),
+    network = np.concatenate(
+        token_probabilities(model, list(pairs["source_ids"]), targets)
     )
+    count = np.concatenate([counts.token_probabilities(t) for t in targets])
+    if weight is None:
+        weight = best_mixture_weight(network, count)
+    return {
+        "weight": weight,
+        "model": mixture_perplexity(network, count, 0.0),
+        "count_model": mixture_perplexity(network, count, 1.0),
+        "interpolated": mixture_perplexity(network, count, weight),
+    }
 
 
 def choose_interpolation_weight(
@@ -441,20 +456,13 @@ def choose_interpolation_weight(
         ``{"order", "weight", "validation": {"model", "count_model", "interpolated"}}``
         (per-token perplexities).
     """
-    from rnn_pipeline.training.evaluation import best_mixture_weight, mixture_perplexity
-
     order = evaluation_options.interpolation_order
     counts = NgramLanguageModel(order, len(vocab.target)).fit(fit_buckets["target_ids"])
-    network, count = _count_and_model_probabilities(model, counts, validation_buckets)
-    weight = best_mixture_weight(network, count)
+    validation = _mixture_perplexities(model, counts, validation_buckets)
     return {
         "order": order,
-        "weight": weight,
-        "validation": {
-            "model": mixture_perplexity(network, count, 0.0),
-            "count_model": mixture_perplexity(network, count, 1.0),
-            "interpolated": mixture_perplexity(network, count, weight),
-        },
+        "weight": validation.pop("weight"),
+        "validation": validation,
     }
 
 
@@ -478,21 +486,15 @@ def evaluate_interpolation(
         ``count_model_perplexity``, ``interpolated_perplexity_ratio_trigram``) and
         the report.
     """
-    from rnn_pipeline.training.evaluation import mixture_perplexity
-
     order = interpolation_weight_report["order"]
     weight = interpolation_weight_report["weight"]
     counts = NgramLanguageModel(order, len(vocab.target)).fit(
         train_buckets["target_ids"]
     )
-    network, count = _count_and_model_probabilities(model, counts, test_buckets)
     trigram = baseline_report["all"]["trigram"]
     report = {
         "order": order,
-        "weight": weight,
-        "model": mixture_perplexity(network, count, 0.0),
-        "count_model": mixture_perplexity(network, count, 1.0),
-        "interpolated": mixture_perplexity(network, count, weight),
+        **_mixture_perplexities(model, counts, test_buckets, weight),
         "trigram": trigram,
     }
     report["interpolated_ratio_to_trigram"] = report["interpolated"] / trigram
