@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from types import SimpleNamespace
 
 import pandas as pd
@@ -9,6 +11,8 @@ import pytest
 from mlflow.exceptions import MlflowException
 
 from rnn_pipeline.serving.seq2seq_pyfunc import RequestLimits, Seq2SeqPyfunc
+
+MODULE = "rnn_pipeline.serving.seq2seq_pyfunc"
 
 
 class EchoResponder:
@@ -59,3 +63,14 @@ def test_the_limits_come_from_the_environment():
     assert limits == RequestLimits(max_batch_size=8, max_message_chars=50)
     with pytest.raises(ValueError, match="must be a positive integer, got '0'"):
         RequestLimits.from_env({"RNN_PIPELINE_MAX_BATCH_SIZE": "0"})
+
+
+def test_loading_the_served_model_class_warns_about_nothing():
+    # MLflow warned at every start (kedro run, kedro chat) about predict's type
+    # hints; it warns once per process (and under its own filter), so a fresh
+    # process is asked and its stderr read.
+    done = subprocess.run(
+        [sys.executable, "-c", f"import {MODULE}"], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "type hint" not in done.stderr

@@ -140,7 +140,9 @@ class Seq2SeqPyfunc(PythonModel):
             language_model=saved_language_model(config.get("language_model")),
         )
 
-    def predict(self, context, model_input, params=None) -> pd.DataFrame:
+    # MLflow hands the served model a DataFrame (the signature's 'message' column);
+    # the hint says so, and MLflow then neither warns nor infers a schema from it.
+    def predict(self, context, model_input: pd.DataFrame, params=None) -> pd.DataFrame:
         messages = messages_from(model_input)
         check_limits(messages, getattr(self, "limits", RequestLimits()))
         replies = self.responder.reply(messages)
