@@ -10,18 +10,29 @@ import keras
 logger = logging.getLogger(__name__)
 
 
-def compile_function(fn: Callable, jit_compile: bool = False) -> Callable:
+def compile_function(
+    fn: Callable, jit_compile: bool = False, int_matrices: int = 0
+) -> Callable:
     """Compile ``fn`` into one graph with the active backend (tf.function, jax.jit).
 
     Decoding loops are compiled so a reply costs one call, not one Python round trip
     per token. ``jit_compile`` asks TensorFlow for XLA as well (JAX always uses it).
-    Other backends run ``fn`` eagerly.
+    ``int_matrices``: ``fn`` takes that many int32 matrices of any shape, and
+    TensorFlow traces it once for all of them. Other backends run ``fn`` eagerly.
     """
     backend = keras.backend.backend()
     if backend == "tensorflow":
         import tensorflow as tf
 
-        return tf.function(fn, reduce_retracing=True, jit_compile=jit_compile)
+        signature = None
+        if int_matrices:
+            signature = [tf.TensorSpec([None, None], tf.int32)] * int_matrices
+        return tf.function(
+            fn,
+            reduce_retracing=True,
+            jit_compile=jit_compile,
+            input_signature=signature,
+        )
     if backend == "jax":
         import jax
 

@@ -4,7 +4,8 @@ model's interpolation with a count model of the targets."""
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+import weakref
+from collections.abc import Callable, Sequence
 
 import keras
 import numpy as np
@@ -15,14 +16,26 @@ from rnn_pipeline.text.specials import PAD
 from rnn_pipeline.training.batching import pad_ids, teacher_forcing_inputs
 from rnn_pipeline.training.metrics import masked_token_sums, token_crossentropy
 
+# One compiled function per model and measure, for the model's lifetime: the
+# evaluation, the interpolation and the relevance ranking share its traces instead
+# of tracing anew at every call (TensorFlow warned of retracing).
+_COMPILED: weakref.WeakKeyDictionary[keras.Model, dict[Callable, Callable]] = (
+    weakref.WeakKeyDictionary()
+)
 
-def _teacher_forced(model: keras.Model, measure):
-    """A compiled ``(source, decoder_tokens, target) -> measure(target, logits)``."""
 
-    def measured(source, decoder_tokens, target):
-        return measure(target, model([source, decoder_tokens], training=False))
+def _teacher_forced(model: keras.Model, measure: Callable) -> Callable:
+    """A compiled ``(source, decoder_tokens, target) -> measure(target, logits)``,
+    made once per model and measure and traced once for every batch shape."""
+    compiled = _COMPILED.setdefault(model, {})
+    if measure not in compiled:
+        held = weakref.ref(model)  # the cache must not keep the model alive
 
-    return compile_function(measured)
+        def measured(source, decoder_tokens, target):
+            return measure(target, held()([source, decoder_tokens], training=False))
+
+        compiled[measure] = compile_function(measured, int_matrices=3)
+    return compiled[measure]
 
 
 def evaluate_by_bucket(
