@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -220,7 +221,38 @@ def trained_project(tmp_path_factory):
         cwd=project, env=kedro_env(), capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
+    (project / "kedro_run.log").write_text(result.stderr, encoding="utf-8")
     return project
+
+
+# What a library other than the project writes at warning level or above: the C++
+# log lines of TensorFlow (absl), Python warnings, and the warning or error records
+# of any logger not the project's (Kedro's format and MLflow's own).
+THIRD_PARTY_NOISE = re.compile(
+    r"^(?:[IWEF]\d{4} .*"
+    r"|WARNING: All log messages.*"
+    r"|.*\b\w*Warning: .*"
+    r"|\d\d:\d\d:\d\d (?:WARNING|ERROR|CRITICAL) +(?!rnn_pipeline)\S+: .*"
+    r"|\d{4}/\d\d/\d\d \S+ (?:WARNING|ERROR|CRITICAL) .*)$",
+    re.MULTILINE,
+)
+
+
+def test_the_noise_pattern_catches_what_runs_printed_before():
+    before = (
+        "I0000 00:00:17 port.cc:153] oneDNN custom operations are on.\n"
+        "E0000 00:00:17 util.cc:131] oneDNN supports DT_BOOL only on platforms\n"
+        "/x/data_validation.py:187: UserWarning: Add type hints to the `predict`\n"
+        "17:05:54 WARNING tensorflow: 5 out of the last 7 calls to <function>\n"
+        "17:05:54 WARNING rnn_pipeline.plotting: No CJK font found\n"
+    )
+    assert len(THIRD_PARTY_NOISE.findall(before)) == 4
+
+
+def test_the_run_prints_no_third_party_warning_or_error(trained_project):
+    log = (trained_project / "kedro_run.log").read_text(encoding="utf-8")
+    assert "Completed" in log  # the run's log was kept
+    assert THIRD_PARTY_NOISE.findall(log) == []
 
 
 def test_the_run_needed_no_network(trained_project):
