@@ -60,8 +60,8 @@ bench: install
 	$(BIN)/python benchmarks/generate.py $(SHARED)/poetry/poetry.txt $(SHARED)/shakespeare/input.txt --budget-minutes 15 --out $(RESULTS)/generate.json
 
 # Does the chatbot chat? Trains on lost.conv for a 30-minute budget with the settings
-# for real corpora and compares the model with count baselines (README, "Chatbot
-# quality"). BUDGET=10 for a shorter trial.
+# for real corpora and compares the model with count baselines
+# (docs/benchmarks.md, "Chatbot quality"). BUDGET=10 for a shorter trial.
 BUDGET ?= 30
 chatbot-quality: install
 	@test -d $(SHARED) || { echo "no $(SHARED): benchmarks need the shared corpora"; exit 1; }

@@ -12,8 +12,8 @@ class TopPSampler(Sampler):
     With ``top_k`` the nucleus is also at most ``top_k`` tokens (as Hugging Face's
     default ``top_k=50`` with ``top_p``): only those are sorted each step, not the
     whole vocabulary: on a 2,938-character vocabulary MMI over 10 samples decoded
-    1,841 pairs in 62 s capped at 50 against 485 s uncapped (README, "Chatbot
-    quality").
+    1,841 pairs in 62 s capped at 50 against 485 s uncapped (docs/benchmarks.md,
+    "Chatbot quality").
 
     Args:
         p: Probability mass to keep, in (0, 1].

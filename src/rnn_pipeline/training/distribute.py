@@ -4,7 +4,7 @@
 replicates the model on every local GPU (or the CPU when there is none) and
 averages the gradients of each batch across the replicas. ``multi_worker`` does the
 same across processes, usually one per machine, that find each other through the
-``TF_CONFIG`` environment variable (see README, "Several GPUs or machines").
+``TF_CONFIG`` environment variable (docs/configuration.md, "Several GPUs or machines").
 
 TensorFlow only allows the multi-worker strategy to be created before it has run
 anything, so it is made once per process and kept: call ``make_strategy`` early

@@ -1,4 +1,4 @@
-"""The settings README gives for a real corpus (`--env real_corpus`) are valid."""
+"""The real-corpus settings of docs/chatbot.md (`--env real_corpus`) are valid."""
 
 from pathlib import Path
 
