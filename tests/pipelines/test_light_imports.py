@@ -67,8 +67,10 @@ train_b, test_b, _ = seq2seq.bucket_pairs(
 )
 seq2seq.split_validation(train_b, s2s.TrainingOptions())
 evaluation = s2s.EvaluationOptions()
-seq2seq.fit_reply_language_model(train_b, vocab, evaluation)
-seq2seq.configure_responder(evaluation, s2s.CleaningOptions(), buckets)
+from rnn_pipeline.pipelines.seq2seq import evaluation_nodes, responder_nodes
+
+evaluation_nodes.fit_reply_count_models(train_b, vocab, evaluation)
+responder_nodes.configure_responder(evaluation, s2s.CleaningOptions(), buckets)
 time_series.sample_series_windows(
     DataOptions(train_windows=5, validation_windows=5, test_windows=5)
 )

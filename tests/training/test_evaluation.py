@@ -5,12 +5,7 @@ import pytest
 
 from rnn_pipeline.models import Seq2Seq
 from rnn_pipeline.training.batching import pad_ids
-from rnn_pipeline.training.evaluation import (
-    best_mixture_weight,
-    evaluate_by_bucket,
-    mixture_perplexity,
-    token_probabilities,
-)
+from rnn_pipeline.training.evaluation import evaluate_by_bucket, token_probabilities
 
 
 def test_per_bucket_loss_perplexity_and_accuracy_of_an_untrained_model():
@@ -44,25 +39,3 @@ def test_token_probabilities_give_the_bucket_loss_pair_by_pair_in_order():
     )
     nll = -np.log(np.concatenate(batched))
     assert nll.mean() == pytest.approx(results["all"]["loss"], rel=1e-4)
-
-
-def test_two_models_that_err_on_different_tokens_mix_better_than_either():
-    # One is sure where the other is lost, and the other way round.
-    network = np.array([0.9, 0.02] * 50)
-    counts = np.array([0.02, 0.9] * 50)
-    weight = best_mixture_weight(network, counts)
-    assert weight == pytest.approx(0.5)
-    alone = mixture_perplexity(network, counts, 0.0)
-    assert alone == pytest.approx(mixture_perplexity(network, counts, 1.0))
-    assert mixture_perplexity(network, counts, weight) < 0.5 * alone
-
-
-def test_a_count_model_worse_everywhere_gets_no_weight():
-    network = np.array([0.5, 0.3, 0.4])
-    assert best_mixture_weight(network, network / 4) == 0.0
-    assert best_mixture_weight(network / 4, network) == 1.0
-
-
-def test_the_mixture_needs_the_same_tokens_from_both_models():
-    with pytest.raises(ValueError, match="same tokens"):
-        mixture_perplexity(np.array([0.5, 0.5]), np.array([0.5]), 0.5)

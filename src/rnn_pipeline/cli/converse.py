@@ -38,7 +38,6 @@ def make_responder(
         responder_config,
     )
     from rnn_pipeline.text.errors import OptionsError
-    from rnn_pipeline.text.ngram import saved_language_model
 
     trained, vocabulary, params, saved = load_trained(
         namespace, env, ("responder_config", "reply_language_model"), model=model
@@ -62,7 +61,7 @@ def make_responder(
             trained,
             vocabulary,
             config,
-            language_model=saved_language_model(saved["reply_language_model"]),
+            language_model=saved["reply_language_model"],
         )
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None

@@ -3,7 +3,12 @@ Kedro)."""
 
 from rnn_pipeline.datasets.conv_corpus_dataset import ConvCorpusDataset
 from rnn_pipeline.datasets.digits_dataset import DigitsDataset
-from rnn_pipeline.datasets.json_objects import ResponderConfigDataset, VocabularyDataset
+from rnn_pipeline.datasets.json_objects import (
+    NgramModelDataset,
+    NgramModelsDataset,
+    ResponderConfigDataset,
+    VocabularyDataset,
+)
 from rnn_pipeline.datasets.mlflow_pyfunc_dataset import Seq2SeqPyfuncDataset
 from rnn_pipeline.datasets.raw_text_dataset import RawTextDataset
 from rnn_pipeline.datasets.sentence_pairs_dataset import SentencePairsDataset
@@ -32,6 +37,8 @@ def __getattr__(name: str):
 __all__ = [
     "ConvCorpusDataset",
     "DigitsDataset",
+    "NgramModelDataset",
+    "NgramModelsDataset",
     "RawTextDataset",
     "ResponderConfigDataset",
     "SentencePairsDataset",

@@ -1,13 +1,15 @@
 """Versioned JSON datasets that load and save library objects, not dicts.
 
-Nodes receive a ``PairVocabulary`` (or a char-RNN ``Vocabulary``) and a
-``ResponderConfig`` ready to use; the file format stays each class's ``to_dict``.
+Nodes receive a ``PairVocabulary`` (or a char-RNN ``Vocabulary``), a
+``ResponderConfig`` and ``NgramLanguageModel`` count models ready to use; the file
+format stays each class's ``to_dict``.
 """
 
 from __future__ import annotations
 
 from rnn_pipeline.chat import ResponderConfig
 from rnn_pipeline.datasets.versioned import VersionedJSONDataset
+from rnn_pipeline.text.ngram import NgramLanguageModel
 from rnn_pipeline.text.vocab import PairVocabulary, Vocabulary, vocabulary_from_dict
 
 
@@ -30,3 +32,25 @@ class ResponderConfigDataset(VersionedJSONDataset):
 
     def save(self, data: ResponderConfig) -> None:
         super().save(data.to_dict())
+
+
+class NgramModelDataset(VersionedJSONDataset):
+    """One count model (``NgramLanguageModel``) as JSON."""
+
+    def load(self) -> NgramLanguageModel:
+        return NgramLanguageModel.from_dict(super().load())
+
+    def save(self, data: NgramLanguageModel) -> None:
+        super().save(data.to_dict())
+
+
+class NgramModelsDataset(VersionedJSONDataset):
+    """Count models of one text by order (``{order: NgramLanguageModel}``), as one
+    JSON file."""
+
+    def load(self) -> dict[int, NgramLanguageModel]:
+        saved = super().load()
+        return {int(k): NgramLanguageModel.from_dict(v) for k, v in saved.items()}
+
+    def save(self, data: dict[int, NgramLanguageModel]) -> None:
+        super().save({str(order): model.to_dict() for order, model in data.items()})

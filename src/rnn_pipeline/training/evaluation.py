@@ -1,5 +1,6 @@
-"""Teacher-forced evaluation: loss, perplexity and token accuracy per bucket, and a
-model's interpolation with a count model of the targets."""
+"""Teacher-forced evaluation: loss, perplexity and token accuracy per bucket, and
+the probability a model gives each target token (for the interpolation with a count
+model and the relevance ranking, ``rnn_pipeline.evaluation``)."""
 
 from __future__ import annotations
 
@@ -121,27 +122,3 @@ def token_probabilities(
         for position, row in enumerate(rows):
             result[row] = np.exp(-nll[position, : len(targets[row])].astype(np.float64))
     return result
-
-
-def mixture_perplexity(
-    model_probs: np.ndarray, count_probs: np.ndarray, weight: float
-) -> float:
-    """Per-token perplexity of ``(1 - weight) * model + weight * count model``, from
-    the probability each gave the same tokens."""
-    if len(model_probs) != len(count_probs) or len(model_probs) == 0:
-        raise ValueError(
-            "expected the two models' probabilities of the same tokens (at least one), "
-            f"got {len(model_probs)} and {len(count_probs)}"
-        )
-    mixed = (1.0 - weight) * model_probs + weight * count_probs
-    return float(np.exp(-np.mean(np.log(mixed))))
-
-
-def best_mixture_weight(
-    model_probs: np.ndarray, count_probs: np.ndarray, step: float = 0.01
-) -> float:
-    """The weight of the count model, on a grid from 0 to 1, that gives the lowest
-    mixture perplexity of these tokens (choose it on held-out pairs, not the test)."""
-    grid = np.linspace(0.0, 1.0, round(1.0 / step) + 1)
-    scores = [mixture_perplexity(model_probs, count_probs, w) for w in grid]
-    return float(grid[int(np.argmin(scores))])

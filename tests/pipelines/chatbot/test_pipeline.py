@@ -4,6 +4,7 @@ import pytest
 from kedro.io import DataCatalog, MemoryDataset
 from kedro.runner import SequentialRunner
 from kedro_datasets.json import JSONDataset
+from kedro_datasets.pandas import ParquetDataset
 
 from rnn_pipeline.pipelines.chatbot import create_pipeline
 from tests.pipelines.parameters import parameter_datasets
@@ -28,6 +29,9 @@ def catalog_for(conv_text, tmp_path, **changes):
             f"chatbot.{name}": JSONDataset(filepath=str(tmp_path / f"{name}.json"))
             for name in ("baseline_report", "interpolation_weight_report")
         },
+        "chatbot.test_outputs": ParquetDataset(
+            filepath=str(tmp_path / "test_outputs.parquet")
+        ),
     }
     params = {**TINY_PARAMS, **changes}
     params["training_options"] = {
@@ -44,7 +48,7 @@ def conv_corpus():
         lines += [
             "E",
             f"M 你好{'一二三四五六七八九十'[i % 10]}",
-            "M 我很好谢谢",
+            f"M 我很好谢谢{'一二三'[i % 3]}",
             "M 再见朋友",
         ]
     return "\n".join(lines)
@@ -101,6 +105,29 @@ def test_whole_pipeline_in_memory(tmp_path):
     assert catalog.load("chatbot.interpolation_metrics")["interpolation_weight"][
         "value"
     ] == pytest.approx(chosen["weight"])
+    # Relevance: the tiny corpus has few distinct test replies, so each true reply
+    # is ranked against all the others, by every score.
+    outputs = catalog.load("chatbot.test_outputs")
+    distinct = outputs["reference"].nunique()
+    relevance = catalog.load("chatbot.relevance_report")
+    assert relevance["measured"] and relevance["candidates"] == distinct, relevance
+    assert relevance["chance"] == pytest.approx(1 / distinct)
+    assert set(relevance["recall_at_1"]) == {
+        "model", "pmi", "fusion", "reply_lm", "overlap"
+    }  # fmt: skip
+    recall = catalog.load("chatbot.relevance_metrics")
+    assert all(
+        0 <= recall[f"relevance_recall_at_1_{name}"]["value"] <= 1
+        for name in relevance["recall_at_1"]
+    )
+    # Fluency: the human answers' doubled characters are those of 我很好谢谢.
+    fluency = catalog.load("chatbot.fluency_report")
+    assert fluency["reference"]["doubled_share"] == pytest.approx(
+        outputs["reference"].str.startswith("我很好谢谢").mean()
+    )
+    assert fluency["decoded"]["mean_length"] == outputs["output"].str.len().mean()
+    assert fluency["reference"]["fluency_perplexity"] > 1
+    assert "test_reference_doubled_share" in catalog.load("chatbot.fluency_metrics")
 
 
 @pytest.mark.slow

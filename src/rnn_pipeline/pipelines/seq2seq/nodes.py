@@ -1,4 +1,7 @@
-"""Nodes of the seq2seq template: thin adapters over ``rnn_pipeline`` library code.
+"""Data and training nodes of the seq2seq template: thin adapters over
+``rnn_pipeline`` library code. The evaluation's nodes are in ``evaluation_nodes``
+(teacher-forced, count models) and ``quality_nodes`` (decoded replies, fluency,
+relevance), the answer settings and serving in ``responder_nodes``.
 
 Nodes receive their parameter groups as typed options (``ValidateParametersHook``
 validates them when the run starts) and the vocabulary as a ``PairVocabulary``
@@ -14,22 +17,17 @@ import logging
 import numpy as np
 import pandas as pd
 
-from rnn_pipeline.chat import Responder, ResponderConfig
 from rnn_pipeline.hints import Figure, KerasModel
 from rnn_pipeline.pipelines.seq2seq.options import (
     BucketOptions,
-    CleaningOptions,
     EvaluationOptions,
     ModelOptions,
     SplitOptions,
     TrainingOptions,
     VocabOptions,
-    responder_config,
 )
-from rnn_pipeline.pipelines.tracking import scalar_metrics
 from rnn_pipeline.text.buckets import assign_buckets, bucket_name
 from rnn_pipeline.text.errors import CorpusError
-from rnn_pipeline.text.ngram import NgramLanguageModel, saved_language_model
 from rnn_pipeline.text.specials import EOS
 from rnn_pipeline.text.split import split_frame
 from rnn_pipeline.text.vocab import PairVocabulary, build_vocab
@@ -41,7 +39,6 @@ from rnn_pipeline.training.batching import (
     teacher_forcing_inputs,
 )
 from rnn_pipeline.training.curves import training_curves
-from rnn_pipeline.training.scoring import diversity, score_outputs
 
 logger = logging.getLogger(__name__)
 
@@ -207,319 +204,6 @@ def plot_test_loss(evaluation_report: dict) -> Figure:
     )
 
 
-def evaluate_seq2seq(
-    model: KerasModel,
-    test_buckets: pd.DataFrame,
-    evaluation_options: EvaluationOptions,
-    bucket_options: BucketOptions,
-) -> tuple[dict, dict]:
-    """Loss, perplexity and token accuracy per bucket on the test split.
-
-    Returns:
-        MLflow metrics (``test_loss_<bucket>``, ``test_perplexity_<bucket>``, ...) and
-        the full evaluation report.
-    """
-    from rnn_pipeline.training.evaluation import evaluate_by_bucket
-
-    sources, targets, bucket_ids = frame_to_arrays(
-        test_buckets, bucket_options.max_source_len, bucket_options.max_target_len
-    )
-    names = [bucket_name(b) for b in bucket_options.buckets]
-    results = evaluate_by_bucket(
-        model, sources, targets, bucket_ids, names, evaluation_options.batch_size
-    )
-    metrics = scalar_metrics(
-        {
-            f"test_{metric}_{name}": values[key]
-            for name, values in results.items()
-            for metric, key in (
-                ("loss", "loss"),
-                ("perplexity", "perplexity"),
-                ("token_accuracy", "accuracy"),
-            )
-        }
-    )
-    for name, values in results.items():
-        logger.info(
-            "Bucket %s: %d pairs, loss %.3f, perplexity %.1f, token accuracy %.3f",
-            name,
-            values["pairs"],
-            values["loss"],
-            values["perplexity"],
-            values["accuracy"],
-        )
-    return metrics, {"buckets": results}
-
-
-def decode_test_set(
-    model: KerasModel,
-    test_buckets: pd.DataFrame,
-    vocab: PairVocabulary,
-    evaluation_options: EvaluationOptions,
-    reply_language_model: dict | None = None,
-) -> pd.DataFrame:
-    """Decode every test source with the configured sampler, in batches.
-
-    Args:
-        reply_language_model: The saved reply language model; the ``mmi`` sampler
-            reranks its beams with it.
-
-    Returns:
-        One row per test pair: ``source``, ``reference`` and ``output`` texts.
-    """
-    from rnn_pipeline.models.seq2seq_generator import Seq2SeqGenerator
-
-    options = evaluation_options
-    generator = Seq2SeqGenerator(
-        model, make_sampler(options, reply_language_model), options.max_reply_length
-    )
-    sources = list(test_buckets["source_ids"])
-    # Decoding sources of similar length together wastes little on padding.
-    order = np.argsort([len(s) for s in sources], kind="stable")
-    outputs: list[str] = [""] * len(sources)
-    for start in range(0, len(order), options.batch_size):
-        rows = order[start : start + options.batch_size]
-        tokens = generator(pad_ids([sources[i] for i in rows]))
-        for row, output in zip(rows, tokens, strict=True):
-            outputs[row] = vocab.target.decode(output)
-    return pd.DataFrame(
-        {
-            "source": [vocab.source.decode(s) for s in sources],
-            "reference": [vocab.target.decode(t) for t in test_buckets["target_ids"]],
-            "output": outputs,
-        }
-    )
-
-
-def score_test_outputs(
-    test_outputs: pd.DataFrame, evaluation_options: EvaluationOptions
-) -> tuple[dict, dict]:
-    """BLEU, chrF, exact match, character accuracy and the diversity of the decoded
-    test split (share of the most common reply, distinct-1/2), with the diversity of
-    the human references beside it.
-
-    Returns:
-        MLflow metrics (``test_bleu``, ...) and a report with a few examples.
-    """
-    options = evaluation_options
-    scores = score_outputs(
-        test_outputs["output"].tolist(),
-        test_outputs["reference"].tolist(),
-        options.bleu_tokenize,
-    )
-    scores.update(diversity(test_outputs["output"].tolist()))
-    scores.update(
-        {
-            f"reference_{key}": value
-            for key, value in diversity(test_outputs["reference"].tolist()).items()
-        }
-    )
-    logger.info("Decoded test split (%s): %s", options.sampler, scores)
-    report = {
-        "sampler": options.sampler,
-        "pairs": len(test_outputs),
-        **scores,
-        "examples": test_outputs.head(10).to_dict(orient="records"),
-    }
-    return scalar_metrics({f"test_{k}": v for k, v in scores.items()}), report
-
-
-def fit_reply_language_model(
-    train_buckets: pd.DataFrame,
-    vocab: PairVocabulary,
-    evaluation_options: EvaluationOptions,
-) -> dict:
-    """A Kneser-Ney n-gram model of the training replies (``language_model_order``),
-    saved as counts: the ``mmi`` sampler's ``p(T)`` and the strongest count
-    baseline of the evaluation."""
-    model = NgramLanguageModel(
-        evaluation_options.language_model_order, len(vocab.target)
-    )
-    return model.fit(train_buckets["target_ids"]).to_dict()
-
-
-def make_sampler(options: EvaluationOptions, reply_language_model: dict | None):
-    """The configured sampler; ``mmi`` gets the reply language model."""
-    from rnn_pipeline import samplers
-
-    if options.sampler == "mmi":
-        return samplers.get(
-            "mmi",
-            language_model=saved_language_model(reply_language_model),
-            **options.sampler_options,
-        )
-    return samplers.get(options.sampler, **options.sampler_options)
-
-
-BASELINE_ORDERS = {"unigram": 1, "bigram": 2, "trigram": 3}
-
-
-def compare_with_baselines(
-    train_buckets: pd.DataFrame,
-    test_buckets: pd.DataFrame,
-    vocab: PairVocabulary,
-    evaluation_report: dict,
-    bucket_options: BucketOptions,
-) -> tuple[dict, dict]:
-    """The model's test perplexity beside count models of the replies that never see
-    the prompt: an add-one unigram and Kneser-Ney bigram and trigram fitted on the
-    training replies, scored on the same test replies and vocabulary (EOS counted).
-
-    A ratio ``model / baseline`` below 1 means the model predicts replies better than
-    the count table; a seq2seq model that only learned character frequencies sits
-    near the unigram.
-
-    Returns:
-        MLflow metrics (``baseline_perplexity_<name>``, ``perplexity_ratio_<name>``,
-        per bucket too) and the report.
-    """
-    size = len(vocab.target)
-    train_targets = list(train_buckets["target_ids"])
-    models = {
-        name: NgramLanguageModel(order, size).fit(train_targets)
-        for name, order in BASELINE_ORDERS.items()
-    }
-    groups = {"all": test_buckets}
-    for index, bucket in enumerate(bucket_options.buckets):
-        rows = test_buckets[test_buckets["bucket"] == index]
-        if len(rows):
-            groups[bucket_name(bucket)] = rows
-    report: dict = {}
-    for group, rows in groups.items():
-        model_ppl = evaluation_report["buckets"][group]["perplexity"]
-        entry = {"model": model_ppl}
-        for name, lm in models.items():
-            entry[name] = lm.perplexity(list(rows["target_ids"]))
-            entry[f"ratio_to_{name}"] = model_ppl / entry[name]
-        report[group] = entry
-    overall = report["all"]
-    logger.info(
-        "Test perplexity %.1f; count baselines of the replies: unigram %.1f, "
-        "bigram %.1f, trigram %.1f (model/trigram %.2f)",
-        overall["model"],
-        overall["unigram"],
-        overall["bigram"],
-        overall["trigram"],
-        overall["ratio_to_trigram"],
-    )
-    metrics = {}
-    for group, entry in report.items():
-        suffix = "" if group == "all" else f"_{group}"
-        for name in BASELINE_ORDERS:
-            metrics[f"baseline_perplexity_{name}{suffix}"] = entry[name]
-            metrics[f"perplexity_ratio_{name}{suffix}"] = entry[f"ratio_to_{name}"]
-    return scalar_metrics(metrics), report
-
-
-def _mixture_perplexities(
-    model: KerasModel,
-    counts: NgramLanguageModel,
-    pairs: pd.DataFrame,
-    weight: float | None = None,
-) -> dict:
-    """Per-token perplexity of the replies of ``pairs`` (EOS included) under the
-    network, the count model and their mixture at ``weight`` (the count model's;
-    ``None``: the best weight for these pairs, returned as ``weight``)."""
-    from rnn_pipeline.training.evaluation import (
-        best_mixture_weight,
-        mixture_perplexity,
-        token_probabilities,
-    )
-
-    targets = [list(t) for t in pairs["target_ids"]]
-    network = np.concatenate(
-        token_probabilities(model, list(pairs["source_ids"]), targets)
-    )
-    count = np.concatenate([counts.token_probabilities(t) for t in targets])
-    if weight is None:
-        weight = best_mixture_weight(network, count)
-    return {
-        "weight": weight,
-        "model": mixture_perplexity(network, count, 0.0),
-        "count_model": mixture_perplexity(network, count, 1.0),
-        "interpolated": mixture_perplexity(network, count, weight),
-    }
-
-
-def choose_interpolation_weight(
-    model: KerasModel,
-    fit_buckets: pd.DataFrame,
-    validation_buckets: pd.DataFrame,
-    vocab: PairVocabulary,
-    evaluation_options: EvaluationOptions,
-) -> dict:
-    """The weight of a count model of the replies (``interpolation_order``) in a
-    linear interpolation with the network, chosen on the validation pairs: the
-    count model is fitted on the other training pairs, so neither has seen them.
-
-    Returns:
-        ``{"order", "weight", "validation": {"model", "count_model", "interpolated"}}``
-        (per-token perplexities).
-    """
-    order = evaluation_options.interpolation_order
-    counts = NgramLanguageModel(order, len(vocab.target)).fit(fit_buckets["target_ids"])
-    validation = _mixture_perplexities(model, counts, validation_buckets)
-    return {
-        "order": order,
-        "weight": validation.pop("weight"),
-        "validation": validation,
-    }
-
-
-def evaluate_interpolation(
-    model: KerasModel,
-    train_buckets: pd.DataFrame,
-    test_buckets: pd.DataFrame,
-    vocab: PairVocabulary,
-    interpolation_weight_report: dict,
-    baseline_report: dict,
-) -> tuple[dict, dict]:
-    """Test perplexity of the network interpolated with a count model of the
-    training replies, at the weight chosen on the validation pairs.
-
-    Neural and count models err on different characters, so their mixture predicts
-    replies better than either (Mikolov et al. 2011 interpolate an RNN language
-    model with Kneser-Ney the same way).
-
-    Returns:
-        MLflow metrics (``interpolated_perplexity``, ``interpolation_weight``,
-        ``count_model_perplexity``, ``interpolated_perplexity_ratio_trigram``) and
-        the report.
-    """
-    order = interpolation_weight_report["order"]
-    weight = interpolation_weight_report["weight"]
-    counts = NgramLanguageModel(order, len(vocab.target)).fit(
-        train_buckets["target_ids"]
-    )
-    trigram = baseline_report["all"]["trigram"]
-    report = {
-        "order": order,
-        **_mixture_perplexities(model, counts, test_buckets, weight),
-        "trigram": trigram,
-    }
-    report["interpolated_ratio_to_trigram"] = report["interpolated"] / trigram
-    logger.info(
-        "Test perplexity interpolated with a %d-gram of the replies (weight %.2f, "
-        "chosen on validation): %.1f (model %.1f, %d-gram %.1f; /trigram %.2f)",
-        order,
-        weight,
-        report["interpolated"],
-        report["model"],
-        order,
-        report["count_model"],
-        report["interpolated_ratio_to_trigram"],
-    )
-    metrics = {
-        "interpolated_perplexity": report["interpolated"],
-        "interpolation_weight": weight,
-        "count_model_perplexity": report["count_model"],
-        "interpolated_perplexity_ratio_trigram": report[
-            "interpolated_ratio_to_trigram"
-        ],
-    }
-    return scalar_metrics(metrics), report
-
-
 def plot_attention_maps(
     model: KerasModel,
     test_buckets: pd.DataFrame,
@@ -554,66 +238,3 @@ def plot_attention_maps(
         ]
         examples.append((source_tokens, output_tokens, weights[0, :length]))
     return plot_attention(examples, title="attention while decoding (greedy)")
-
-
-def configure_responder(
-    evaluation_options: EvaluationOptions,
-    cleaning_options: CleaningOptions,
-    bucket_options: BucketOptions,
-) -> ResponderConfig:
-    """How the trained model answers prompts, saved beside it: the prompts report,
-    ``kedro chat`` and the served model all answer with it."""
-    return responder_config(
-        {
-            "evaluation_options": evaluation_options,
-            "cleaning_options": cleaning_options,
-            "bucket_options": bucket_options,
-        }
-    )
-
-
-def reply_to_prompts(
-    model: KerasModel,
-    vocab: PairVocabulary,
-    responder_config: ResponderConfig,
-    evaluation_options: EvaluationOptions,
-    reply_language_model: dict | None = None,
-) -> dict:
-    """The model's replies to the fixed list of prompts, as a report."""
-    responder = Responder(
-        model,
-        vocab,
-        responder_config,
-        language_model=saved_language_model(reply_language_model),
-    )
-    replies = responder.reply(evaluation_options.prompts)
-    for reply in replies:
-        logger.info(
-            "ask > %s | answer > %s", reply.prompt, reply.reply or reply.message
-        )
-    return {
-        "sampler": responder_config.sampler,
-        "replies": [
-            {"prompt": r.prompt, "reply": r.reply, "message": r.message}
-            for r in replies
-        ],
-    }
-
-
-def package_for_serving(
-    model: KerasModel,
-    vocab: PairVocabulary,
-    responder_config: ResponderConfig,
-    reply_language_model: dict | None = None,
-) -> dict:
-    """Everything ``mlflow models serve`` needs to answer like ``kedro chat`` (the
-    reply language model too when the sampler is ``mmi``)."""
-    mmi = responder_config.sampler == "mmi"
-    return {
-        "model": model,
-        "vocab": vocab.to_dict(),
-        "config": {
-            **responder_config.to_dict(),
-            "language_model": reply_language_model if mmi else None,
-        },
-    }

@@ -84,6 +84,14 @@ class EvaluationOptions(SamplerChoice):
     # Order of the count model of the replies the network is interpolated with for
     # the interpolated test perplexity (its weight is chosen on the validation pairs).
     interpolation_order: int = Field(4, ge=1, le=5)
+    # Relevance: each of up to relevance_pairs test pairs (a seeded sample) has its
+    # true reply ranked among relevance_candidates replies of other test pairs.
+    relevance_pairs: int = Field(1000, ge=0)
+    relevance_candidates: int = Field(10, ge=2)
+    relevance_seed: int = 0
+    # Order of the character model of the training utterances that scores how the
+    # decoded replies read (fluency perplexity).
+    fluency_order: int = Field(4, ge=1, le=5)
     prompts: list[str] = []
     bleu_tokenize: str = "auto"  # zh for Chinese references, 13a otherwise
     attention_examples: int = Field(4, ge=0)

@@ -2,7 +2,10 @@
 
 from kedro.pipeline import Node, Pipeline
 
+from rnn_pipeline.pipelines.seq2seq import evaluation_nodes as evaluation
 from rnn_pipeline.pipelines.seq2seq import nodes
+from rnn_pipeline.pipelines.seq2seq import quality_nodes as quality
+from rnn_pipeline.pipelines.seq2seq import responder_nodes as responder
 from rnn_pipeline.pipelines.tracking import training_report_nodes
 
 
@@ -61,7 +64,7 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
             *training_report_nodes(nodes.plot_training),
             Node(
-                nodes.evaluate_seq2seq,
+                evaluation.evaluate_seq2seq,
                 [
                     "model",
                     "test_buckets",
@@ -72,17 +75,34 @@ def create_pipeline(**kwargs) -> Pipeline:
                 name="evaluate_seq2seq_node",
             ),
             Node(
-                nodes.fit_reply_language_model,
+                evaluation.fit_reply_count_models,
                 ["train_buckets", "vocab", "params:evaluation_options"],
-                "reply_language_model",
-                name="fit_reply_language_model_node",
+                "reply_count_models",
+                name="fit_reply_count_models_node",
             ),
             Node(
-                nodes.compare_with_baselines,
+                evaluation.pick_reply_language_model,
+                ["reply_count_models", "params:evaluation_options"],
+                "reply_language_model",
+                name="pick_reply_language_model_node",
+            ),
+            Node(
+                evaluation.fit_validation_count_model,
+                ["fit_buckets", "vocab", "params:evaluation_options"],
+                "validation_count_model",
+                name="fit_validation_count_model_node",
+            ),
+            Node(
+                evaluation.fit_utterance_count_model,
+                ["train_buckets", "vocab", "params:evaluation_options"],
+                "utterance_count_model",
+                name="fit_utterance_count_model_node",
+            ),
+            Node(
+                evaluation.compare_with_baselines,
                 [
-                    "train_buckets",
                     "test_buckets",
-                    "vocab",
+                    "reply_count_models",
                     "evaluation_report",
                     "params:bucket_options",
                 ],
@@ -90,29 +110,36 @@ def create_pipeline(**kwargs) -> Pipeline:
                 name="compare_with_baselines_node",
             ),
             Node(
-                nodes.choose_interpolation_weight,
-                [
-                    "model",
-                    "fit_buckets",
-                    "validation_buckets",
-                    "vocab",
-                    "params:evaluation_options",
-                ],
+                evaluation.choose_interpolation_weight,
+                ["model", "validation_buckets", "validation_count_model"],
                 "interpolation_weight_report",
                 name="choose_interpolation_weight_node",
             ),
             Node(
-                nodes.evaluate_interpolation,
+                evaluation.evaluate_interpolation,
                 [
                     "model",
-                    "train_buckets",
                     "test_buckets",
-                    "vocab",
+                    "reply_count_models",
                     "interpolation_weight_report",
                     "baseline_report",
                 ],
                 ["interpolation_metrics", "interpolation_report"],
                 name="evaluate_interpolation_node",
+            ),
+            Node(
+                quality.evaluate_relevance,
+                [
+                    "model",
+                    "test_buckets",
+                    "train_buckets",
+                    "reply_count_models",
+                    "interpolation_weight_report",
+                    "vocab",
+                    "params:evaluation_options",
+                ],
+                ["relevance_metrics", "relevance_report"],
+                name="evaluate_relevance_node",
             ),
             Node(
                 nodes.plot_test_loss,
@@ -121,7 +148,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                 name="plot_test_loss_node",
             ),
             Node(
-                nodes.decode_test_set,
+                quality.decode_test_set,
                 [
                     "model",
                     "test_buckets",
@@ -133,10 +160,16 @@ def create_pipeline(**kwargs) -> Pipeline:
                 name="decode_test_set_node",
             ),
             Node(
-                nodes.score_test_outputs,
+                quality.score_test_outputs,
                 ["test_outputs", "params:evaluation_options"],
                 ["test_scores_metrics", "test_scores_report"],
                 name="score_test_outputs_node",
+            ),
+            Node(
+                quality.evaluate_fluency,
+                ["test_outputs", "utterance_count_model", "vocab"],
+                ["fluency_metrics", "fluency_report"],
+                name="evaluate_fluency_node",
             ),
             Node(
                 nodes.plot_attention_maps,
@@ -145,7 +178,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                 name="plot_attention_maps_node",
             ),
             Node(
-                nodes.configure_responder,
+                responder.configure_responder,
                 [
                     "params:evaluation_options",
                     "params:cleaning_options",
@@ -155,13 +188,13 @@ def create_pipeline(**kwargs) -> Pipeline:
                 name="configure_responder_node",
             ),
             Node(
-                nodes.package_for_serving,
+                responder.package_for_serving,
                 ["model", "vocab", "responder_config", "reply_language_model"],
                 "serving_model",
                 name="package_for_serving_node",
             ),
             Node(
-                nodes.reply_to_prompts,
+                responder.reply_to_prompts,
                 [
                     "model",
                     "vocab",

@@ -1,0 +1,285 @@
+"""What a user gets from the trained model, measured: decoded test replies scored
+against the references (overlap, diversity), how they read (fluency) and whether
+the model reads the prompt at all (relevance). Thin adapters over
+``rnn_pipeline.evaluation`` and ``rnn_pipeline.training``.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pandas as pd
+
+from rnn_pipeline.evaluation import fluency, relevance
+from rnn_pipeline.hints import KerasModel
+from rnn_pipeline.pipelines.seq2seq.options import EvaluationOptions
+from rnn_pipeline.pipelines.tracking import scalar_metrics
+from rnn_pipeline.text.ngram import NgramLanguageModel
+from rnn_pipeline.text.specials import EOS
+from rnn_pipeline.text.vocab import PairVocabulary
+from rnn_pipeline.training.batching import pad_ids
+from rnn_pipeline.training.scoring import diversity, score_outputs
+
+logger = logging.getLogger(__name__)
+
+
+def make_sampler(
+    options: EvaluationOptions, reply_language_model: NgramLanguageModel | None
+):
+    """The configured sampler; ``mmi`` gets the reply language model."""
+    from rnn_pipeline import samplers
+
+    if options.sampler == "mmi":
+        return samplers.get(
+            "mmi", language_model=reply_language_model, **options.sampler_options
+        )
+    return samplers.get(options.sampler, **options.sampler_options)
+
+
+def decode_test_set(
+    model: KerasModel,
+    test_buckets: pd.DataFrame,
+    vocab: PairVocabulary,
+    evaluation_options: EvaluationOptions,
+    reply_language_model: NgramLanguageModel | None = None,
+) -> pd.DataFrame:
+    """Decode every test source with the configured sampler, in batches.
+
+    Args:
+        reply_language_model: The reply language model; the ``mmi`` sampler
+            reranks its candidates with it.
+
+    Returns:
+        One row per test pair: ``source``, ``reference`` and ``output`` texts.
+    """
+    from rnn_pipeline.models.seq2seq_generator import Seq2SeqGenerator
+
+    options = evaluation_options
+    generator = Seq2SeqGenerator(
+        model, make_sampler(options, reply_language_model), options.max_reply_length
+    )
+    sources = list(test_buckets["source_ids"])
+    # Decoding sources of similar length together wastes little on padding.
+    order = np.argsort([len(s) for s in sources], kind="stable")
+    outputs: list[str] = [""] * len(sources)
+    for start in range(0, len(order), options.batch_size):
+        rows = order[start : start + options.batch_size]
+        tokens = generator(pad_ids([sources[i] for i in rows]))
+        for row, output in zip(rows, tokens, strict=True):
+            outputs[row] = vocab.target.decode(output)
+    return pd.DataFrame(
+        {
+            "source": [vocab.source.decode(s) for s in sources],
+            "reference": [vocab.target.decode(t) for t in test_buckets["target_ids"]],
+            "output": outputs,
+        }
+    )
+
+
+def score_test_outputs(
+    test_outputs: pd.DataFrame, evaluation_options: EvaluationOptions
+) -> tuple[dict, dict]:
+    """BLEU, chrF, exact match, character accuracy and the diversity of the decoded
+    test split (share of the most common reply, distinct-1/2), with the diversity of
+    the human references beside it.
+
+    Returns:
+        MLflow metrics (``test_bleu``, ...) and a report with a few examples.
+    """
+    options = evaluation_options
+    scores = score_outputs(
+        test_outputs["output"].tolist(),
+        test_outputs["reference"].tolist(),
+        options.bleu_tokenize,
+    )
+    scores.update(diversity(test_outputs["output"].tolist()))
+    scores.update(
+        {
+            f"reference_{key}": value
+            for key, value in diversity(test_outputs["reference"].tolist()).items()
+        }
+    )
+    logger.info("Decoded test split (%s): %s", options.sampler, scores)
+    report = {
+        "sampler": options.sampler,
+        "pairs": len(test_outputs),
+        **scores,
+        "examples": test_outputs.head(10).to_dict(orient="records"),
+    }
+    return scalar_metrics({f"test_{k}": v for k, v in scores.items()}), report
+
+
+def evaluate_fluency(
+    test_outputs: pd.DataFrame,
+    utterance_count_model: NgramLanguageModel,
+    vocab: PairVocabulary,
+) -> tuple[dict, dict]:
+    """How the decoded test replies read, beside the human answers: the share with
+    an immediately doubled character, mean length, share of empty replies, and
+    per-character perplexity under the character model of the training utterances.
+
+    Returns:
+        MLflow metrics (``test_doubled_share``, ``test_mean_length``,
+        ``test_empty_share``, ``test_fluency_perplexity`` and each with
+        ``test_reference_`` for the human answers) and the report.
+    """
+    report = {}
+    for name, column in (("decoded", "output"), ("reference", "reference")):
+        texts = test_outputs[column].fillna("").astype(str).tolist()
+        figures = fluency.surface_figures(texts)
+        encoded = [vocab.target.encode(text) + [EOS] for text in texts]
+        figures["fluency_perplexity"] = utterance_count_model.perplexity(encoded)
+        report[name] = figures
+    decoded, human = report["decoded"], report["reference"]
+    logger.info(
+        "Fluency of the decoded test replies (human answers): doubled characters "
+        "%.1f%% (%.1f%%), mean length %.1f (%.1f), empty %.1f%% (%.1f%%), "
+        "perplexity under the utterances' %d-gram %.1f (%.1f)",
+        100 * decoded["doubled_share"],
+        100 * human["doubled_share"],
+        decoded["mean_length"],
+        human["mean_length"],
+        100 * decoded["empty_share"],
+        100 * human["empty_share"],
+        utterance_count_model.order,
+        decoded["fluency_perplexity"],
+        human["fluency_perplexity"],
+    )
+    metrics = {f"test_{k}": v for k, v in report["decoded"].items()}
+    metrics.update({f"test_reference_{k}": v for k, v in report["reference"].items()})
+    return scalar_metrics(metrics), report
+
+
+# How each candidate is scored against the prompt: the network's per-token log
+# p(reply | prompt), the same minus the reply model's log p(reply) (what MMI
+# maximises), the network interpolated with the count model (at the validation
+# weight), the reply model alone (blind to the prompt: chance) and TF-IDF overlap.
+RELEVANCE_SCORES = ("model", "pmi", "fusion", "reply_lm", "overlap")
+
+
+def evaluate_relevance(
+    model: KerasModel,
+    test_buckets: pd.DataFrame,
+    train_buckets: pd.DataFrame,
+    reply_count_models: dict[int, NgramLanguageModel],
+    interpolation_weight_report: dict,
+    vocab: PairVocabulary,
+    evaluation_options: EvaluationOptions,
+) -> tuple[dict, dict]:
+    """Does the model read the prompt? Each of ``relevance_pairs`` test pairs (a
+    seeded sample) has its true reply ranked among ``relevance_candidates`` replies
+    of other test pairs by each of ``RELEVANCE_SCORES`` (``rnn_pipeline.evaluation.
+    relevance``); Recall@1 is 1 / candidates by chance.
+
+    Returns:
+        MLflow metrics (``relevance_recall_at_1_<score>``, ``relevance_mrr_<score>``,
+        ``relevance_chance``) and the report (with a few ranked examples).
+    """
+    options = evaluation_options
+    replies = [list(t) for t in test_buckets["target_ids"]]
+    candidates = min(options.relevance_candidates, len({tuple(r) for r in replies}))
+    if options.relevance_pairs == 0 or candidates < 2:
+        logger.info("Relevance not measured: %d distinct test replies", candidates)
+        return {}, {"measured": False, "distinct_test_replies": candidates}
+    rng = np.random.default_rng(options.relevance_seed)
+    size = min(options.relevance_pairs, len(replies))
+    chosen = np.sort(rng.choice(len(replies), size=size, replace=False))
+    rows = relevance.draw_candidates(
+        replies, chosen, candidates, options.relevance_seed
+    )
+    prompts = [list(test_buckets["source_ids"].iloc[i]) for i in chosen]
+    order = interpolation_weight_report["order"]
+    scores = _relevance_scores(
+        model,
+        (prompts, replies, rows),
+        reply_count_models[options.language_model_order],
+        reply_count_models[order],
+        interpolation_weight_report["weight"],
+    )
+    scores.update(_overlap_scores(prompts, replies, rows, train_buckets, vocab))
+    chance = 1.0 / candidates
+    recall = {name: relevance.recall_at_1(s) for name, s in scores.items()}
+    mrr = {name: relevance.mean_reciprocal_rank(s) for name, s in scores.items()}
+    logger.info(
+        "Relevance: the true reply ranked first of %d for %d test pairs (chance "
+        "%.1f%%): %s",
+        candidates,
+        size,
+        100 * chance,
+        ", ".join(f"{name} {100 * r:.1f}%" for name, r in recall.items()),
+    )
+    metrics = {f"relevance_recall_at_1_{name}": r for name, r in recall.items()}
+    metrics.update({f"relevance_mrr_{name}": r for name, r in mrr.items()})
+    metrics["relevance_chance"] = chance
+    examples = [
+        {
+            "prompt": vocab.source.decode(prompts[row]),
+            "true_reply": vocab.target.decode(replies[rows[row, 0]]),
+            "model_first": vocab.target.decode(
+                replies[rows[row, int(np.argmax(scores["model"][row]))]]
+            ),
+        }
+        for row in range(min(5, size))
+    ]
+    report = {
+        "measured": True,
+        "pairs": size,
+        "candidates": candidates,
+        "chance": chance,
+        "recall_at_1": recall,
+        "mrr": mrr,
+        "examples": examples,
+    }
+    return scalar_metrics(metrics), report
+
+
+def _relevance_scores(
+    model: KerasModel,
+    ranked: tuple[list[list[int]], list[list[int]], np.ndarray],
+    language_model: NgramLanguageModel,
+    counts: NgramLanguageModel,
+    weight: float,
+) -> dict[str, np.ndarray]:
+    """Per-token mean scores of every (prompt, candidate) of ``rows``: ``ranked``
+    is (prompts, test replies, candidate reply indices per prompt)."""
+    from rnn_pipeline.training.evaluation import token_probabilities
+
+    prompts, replies, rows = ranked
+    width = rows.shape[1]
+    network = token_probabilities(
+        model,
+        [prompt for prompt in prompts for _ in range(width)],
+        [replies[c] for c in rows.ravel()],
+    )
+    cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    for c in set(rows.ravel().tolist()):
+        cache[c] = (
+            language_model.token_probabilities(replies[c]),
+            counts.token_probabilities(replies[c]),
+        )
+    per_candidate: dict[str, list[float]] = {n: [] for n in RELEVANCE_SCORES[:4]}
+    for net, c in zip(network, rows.ravel(), strict=True):
+        lm, count = cache[c]
+        per_candidate["model"].append(float(np.mean(np.log(net))))
+        per_candidate["pmi"].append(float(np.mean(np.log(net) - np.log(lm))))
+        mixed = (1 - weight) * net + weight * count
+        per_candidate["fusion"].append(float(np.mean(np.log(mixed))))
+        per_candidate["reply_lm"].append(float(np.mean(np.log(lm))))
+    return {n: np.reshape(v, rows.shape) for n, v in per_candidate.items()}
+
+
+def _overlap_scores(
+    prompts: list[list[int]],
+    replies: list[list[int]],
+    rows: np.ndarray,
+    train_buckets: pd.DataFrame,
+    vocab: PairVocabulary,
+) -> dict[str, np.ndarray]:
+    """TF-IDF character overlap (IDF over the training utterances); only where
+    prompts and replies share a vocabulary."""
+    if not vocab.shared:
+        return {}
+    documents = list(train_buckets["source_ids"]) + list(train_buckets["target_ids"])
+    idf = relevance.inverse_document_frequencies(documents, len(vocab.target))
+    return {"overlap": relevance.overlap_scores(prompts, replies, rows, idf)}

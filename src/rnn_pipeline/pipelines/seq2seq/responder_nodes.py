@@ -1,0 +1,84 @@
+"""Nodes that set up how the trained model answers: the answer settings saved
+beside it, its replies to the report's prompts and the package MLflow serves."""
+
+from __future__ import annotations
+
+import logging
+
+from rnn_pipeline.chat import Responder, ResponderConfig
+from rnn_pipeline.hints import KerasModel
+from rnn_pipeline.pipelines.seq2seq.options import (
+    BucketOptions,
+    CleaningOptions,
+    EvaluationOptions,
+    responder_config,
+)
+from rnn_pipeline.text.ngram import NgramLanguageModel
+from rnn_pipeline.text.vocab import PairVocabulary
+
+logger = logging.getLogger(__name__)
+
+
+def configure_responder(
+    evaluation_options: EvaluationOptions,
+    cleaning_options: CleaningOptions,
+    bucket_options: BucketOptions,
+) -> ResponderConfig:
+    """How the trained model answers prompts, saved beside it: the prompts report,
+    ``kedro chat`` and the served model all answer with it."""
+    return responder_config(
+        {
+            "evaluation_options": evaluation_options,
+            "cleaning_options": cleaning_options,
+            "bucket_options": bucket_options,
+        }
+    )
+
+
+def reply_to_prompts(
+    model: KerasModel,
+    vocab: PairVocabulary,
+    responder_config: ResponderConfig,
+    evaluation_options: EvaluationOptions,
+    reply_language_model: NgramLanguageModel | None = None,
+) -> dict:
+    """The model's replies to the fixed list of prompts, as a report."""
+    responder = Responder(
+        model,
+        vocab,
+        responder_config,
+        language_model=reply_language_model,
+    )
+    replies = responder.reply(evaluation_options.prompts)
+    for reply in replies:
+        logger.info(
+            "ask > %s | answer > %s", reply.prompt, reply.reply or reply.message
+        )
+    return {
+        "sampler": responder_config.sampler,
+        "replies": [
+            {"prompt": r.prompt, "reply": r.reply, "message": r.message}
+            for r in replies
+        ],
+    }
+
+
+def package_for_serving(
+    model: KerasModel,
+    vocab: PairVocabulary,
+    responder_config: ResponderConfig,
+    reply_language_model: NgramLanguageModel | None = None,
+) -> dict:
+    """Everything ``mlflow models serve`` needs to answer like ``kedro chat`` (the
+    reply language model too when the sampler is ``mmi``)."""
+    mmi = responder_config.sampler == "mmi"
+    return {
+        "model": model,
+        "vocab": vocab.to_dict(),
+        "config": {
+            **responder_config.to_dict(),
+            "language_model": reply_language_model.to_dict()
+            if mmi and reply_language_model is not None
+            else None,
+        },
+    }
