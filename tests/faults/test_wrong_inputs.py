@@ -93,6 +93,20 @@ def test_a_utf8_byte_order_mark_is_read_past(tmp_path):
     assert ConvCorpusDataset(str(path)).load()["text"] == CONV
 
 
+def test_the_log_names_the_chat_corpus_as_readme_says(tmp_path, caplog):
+    path = tmp_path / "chat.conv"
+    path.write_text(CONV, encoding="utf-8")
+    with caplog.at_level(logging.INFO):
+        ConvCorpusDataset(str(path)).load()
+        ConvCorpusDataset(str(tmp_path / "absent.conv"), fallback="chinese").load()
+    lines = [record.getMessage() for record in caplog.records]
+    assert f"Chat corpus: {path}" in lines
+    assert any(
+        line.startswith(f"Chat corpus: {tmp_path / 'absent.conv'} not found")
+        for line in lines
+    )
+
+
 def test_a_corpus_emptied_by_deduplication_says_so_with_the_file():
     pairs = pd.DataFrame({"source": ["你好吗"] * 1000, "target": ["你好吗"] * 1000})
     rules = CleaningRules()
