@@ -96,6 +96,26 @@ class _StoreErrorFilter(logging.Filter):
 
 
 _STORE_FILTER = _StoreErrorFilter()
+# kedro-mlflow logs this once per copy of the run on MLflow's active-run stack when
+# it closes a failed run: with ``nested: true`` each node reopens the run, so twelve.
+CLOSED_RUN = "was closed because of an error in the pipeline"
+
+
+class _ClosedRunFilter(logging.Filter):
+    """Lets kedro-mlflow's "closed because of an error" line through once, or not
+    at all (``drop_all``: an interrupted run, which the project reports itself)."""
+
+    def __init__(self, drop_all: bool) -> None:
+        super().__init__()
+        self.drop_all = drop_all
+        self.seen = False
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if CLOSED_RUN not in record.getMessage():
+            return True
+        keep = not (self.drop_all or self.seen)
+        self.seen = True
+        return keep
 
 
 def reset() -> None:
@@ -154,9 +174,18 @@ class TolerantMlflowHook(MlflowHook):
 
     @hook_impl
     def on_pipeline_error(self, error, run_params, pipeline, catalog) -> None:
-        """Close the MLflow run as FAILED, if the store still answers."""
-        with tolerate("closing the failed MLflow run"):
-            super().on_pipeline_error(error, run_params, pipeline, catalog)
+        """Close the MLflow run as FAILED, if the store still answers, saying so at
+        most once (not at all for an interrupted run: it ends KILLED)."""
+        from rnn_pipeline.interruption import RunInterrupted  # it imports this module
+
+        plugin_logger = logging.getLogger(MlflowHook.__module__)
+        closed_filter = _ClosedRunFilter(drop_all=isinstance(error, RunInterrupted))
+        plugin_logger.addFilter(closed_filter)
+        try:
+            with tolerate("closing the failed MLflow run"):
+                super().on_pipeline_error(error, run_params, pipeline, catalog)
+        finally:
+            plugin_logger.removeFilter(closed_filter)
 
 
 class TolerantMetricsHistoryDataset(MlflowMetricsHistoryDataset):
