@@ -3,9 +3,11 @@
 With the tracking store deleted mid-run, a fully trained run used to stop at the next
 MLflow call with about eight tracebacks and skip evaluation. Every MLflow call the
 project makes during a run goes through ``tolerate``: the first failure is logged
-once, in one line, the nodes go on (their outputs are files under ``data/``), and at
-the end the run fails with ``TrackingFailedError`` so that ``kedro run`` exits
-non-zero.
+once, in one line naming the store and the root cause (``attempt to write a
+readonly database``, not SQLAlchemy's wrapping of it), the nodes go on (their
+outputs are files under ``data/``), and at the end the run fails with
+``TrackingFailedError`` so that ``kedro run`` exits non-zero. MLflow's own logged
+block for the failed SQL statement is dropped: the guard says it in the user's words.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
+import mlflow
 from kedro.framework.hooks import hook_impl
 from kedro_mlflow.framework.hooks.mlflow_hook import MlflowHook
 from kedro_mlflow.io.metrics import MlflowMetricsHistoryDataset
@@ -24,8 +28,9 @@ from rnn_pipeline.text.errors import UserInputError
 logger = logging.getLogger(__name__)
 
 _failures: list[str] = []
-# MLflow's SQL store logs each failed statement with its traceback before raising.
+# MLflow's SQL store logs each failed statement (SQL, parameters) before raising.
 MLFLOW_STORE_LOGGER = "mlflow.store.db.utils"
+SQLITE_PREFIX = "sqlite:///"
 
 
 class TrackingFailedError(UserInputError):
@@ -37,20 +42,44 @@ def _first_line(exc: BaseException) -> str:
     return (lines[0] if lines else type(exc).__name__)[:200]
 
 
+def root_cause(exc: BaseException) -> str:
+    """The first line of the innermost error ``exc`` was raised from: the database's
+    own words (``attempt to write a readonly database``), not SQLAlchemy's wrapping
+    ("raised as a result of Query-invoked autoflush") or MLflow's."""
+    seen = {id(exc)}
+    while exc.__cause__ is not None and id(exc.__cause__) not in seen:
+        exc = exc.__cause__
+        seen.add(id(exc))
+    return _first_line(exc)
+
+
+def what_happened(tracking_uri: str) -> str:
+    """The failure as the user sees it: a SQLite store whose file is gone was
+    deleted; anything else failed."""
+    if tracking_uri.startswith(SQLITE_PREFIX):
+        database = Path(tracking_uri.removeprefix(SQLITE_PREFIX))
+        if not database.exists():
+            return (
+                f"the MLflow tracking store {tracking_uri} was deleted during the run"
+            )
+    return f"MLflow tracking to {tracking_uri} failed"
+
+
 @contextmanager
 def tolerate(action: str) -> Iterator[None]:
     """Run an MLflow call; if it fails, note it (one log line for the whole run)."""
     try:
         yield
     except Exception as exc:  # any store error: SQL, HTTP, file system, MLflow's own
+        failure = (
+            f"{what_happened(mlflow.get_tracking_uri())} ({root_cause(exc)}) "
+            f"while {action}"
+        )
         if not _failures:
             logger.error(
-                "MLflow tracking failed while %s (%s); the run goes on untracked "
-                "and will exit non-zero",
-                action,
-                _first_line(exc),
+                "%s; the run goes on untracked and will exit non-zero", failure
             )
-        _failures.append(f"{action}: {_first_line(exc)}")
+        _failures.append(failure)
 
 
 def failed() -> bool:
@@ -59,15 +88,34 @@ def failed() -> bool:
 
 
 class _StoreErrorFilter(logging.Filter):
-    """Keeps MLflow's store errors to their message, and to the first one: the
-    guard reports the failure itself, once."""
+    """Drops MLflow's logged store errors (SQL, parameters, traceback): the guard
+    reports the failure itself, once, or the error ends the run."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.exc_info, record.exc_text = None, None
-        return not _failures
+        return record.levelno < logging.ERROR
 
 
 _STORE_FILTER = _StoreErrorFilter()
+# kedro-mlflow logs this once per copy of the run on MLflow's active-run stack when
+# it closes a failed run: with ``nested: true`` each node reopens the run, so twelve.
+CLOSED_RUN = "was closed because of an error in the pipeline"
+
+
+class _ClosedRunFilter(logging.Filter):
+    """Lets kedro-mlflow's "closed because of an error" line through once, or not
+    at all (``drop_all``: an interrupted run, which the project reports itself)."""
+
+    def __init__(self, drop_all: bool) -> None:
+        super().__init__()
+        self.drop_all = drop_all
+        self.seen = False
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if CLOSED_RUN not in record.getMessage():
+            return True
+        keep = not (self.drop_all or self.seen)
+        self.seen = True
+        return keep
 
 
 def reset() -> None:
@@ -86,9 +134,8 @@ def raise_if_failed() -> None:
             len(_failures) > 1
         )
         message = (
-            f"MLflow tracking failed while {_failures[0]}{more}; every node "
-            "finished and its outputs are under data/, but the MLflow run is "
-            "incomplete"
+            f"{_failures[0]}{more}; every node finished and its outputs are under "
+            "data/, but the MLflow run is incomplete"
         )
         raise TrackingFailedError(message)
 
@@ -127,9 +174,18 @@ class TolerantMlflowHook(MlflowHook):
 
     @hook_impl
     def on_pipeline_error(self, error, run_params, pipeline, catalog) -> None:
-        """Close the MLflow run as FAILED, if the store still answers."""
-        with tolerate("closing the failed MLflow run"):
-            super().on_pipeline_error(error, run_params, pipeline, catalog)
+        """Close the MLflow run as FAILED, if the store still answers, saying so at
+        most once (not at all for an interrupted run: it ends KILLED)."""
+        from rnn_pipeline.interruption import RunInterrupted  # it imports this module
+
+        plugin_logger = logging.getLogger(MlflowHook.__module__)
+        closed_filter = _ClosedRunFilter(drop_all=isinstance(error, RunInterrupted))
+        plugin_logger.addFilter(closed_filter)
+        try:
+            with tolerate("closing the failed MLflow run"):
+                super().on_pipeline_error(error, run_params, pipeline, catalog)
+        finally:
+            plugin_logger.removeFilter(closed_filter)
 
 
 class TolerantMetricsHistoryDataset(MlflowMetricsHistoryDataset):

@@ -48,9 +48,11 @@ def url():
     thread.join(timeout=10)
 
 
-def post(url: str, body: bytes) -> tuple[int, dict]:
+def post(
+    url: str, body: bytes, content_type: str = "application/json"
+) -> tuple[int, dict]:
     request = urllib.request.Request(
-        f"{url}/api/reply", body, {"Content-Type": "application/json"}
+        f"{url}/api/reply", body, {"Content-Type": content_type}
     )
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
@@ -74,15 +76,48 @@ def test_a_refused_message_comes_back_as_its_notice(url):
     assert [r["notice"] for r in body["replies"]] == ["empty", "empty"]
 
 
-def test_bad_requests_are_400s_naming_the_limit_or_422s(url):
+def test_a_message_over_the_limit_is_a_400_naming_the_limit(url):
     status, body = post(url, json.dumps({"message": "x" * 1001}).encode())
     assert status == 400
     assert body["detail"] == (
         f"expected a message of at most {RequestLimits().max_message_chars} "
         "characters, got 1001"
     )
-    assert post(url, b"{not json")[0] == 422
-    assert post(url, json.dumps({"text": "hi"}).encode())[0] == 422
+
+
+EXPECTED = 'expected a JSON object {"message": "..."}'
+# Each wrong body, and the one line that answers it.
+BAD_BODIES = {
+    "malformed": (b"{not json", "application/json", "malformed JSON ("),
+    "empty_object": (b"{}", "application/json", "keys []"),
+    "other_key": (b'{"text": "hi"}', "application/json", "keys ['text']"),
+    "list": (b'["hi"]', "application/json", "a list"),
+    "null": (b"null", "application/json", "null"),
+    "number": (b"3", "application/json", "a number"),
+    "text_plain": (
+        b'{"message": "hi"}',
+        "text/plain",
+        "with Content-Type application/json, got text/plain",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_BODIES))
+def test_a_bad_body_is_a_400_saying_what_was_expected_in_one_line(url, case):
+    body, content_type, got = BAD_BODIES[case]
+    status, answer = post(url, body, content_type)
+    assert status == 400
+    assert answer["detail"].startswith(EXPECTED), answer
+    assert got in answer["detail"]
+    assert "\n" not in answer["detail"]
+
+
+def test_a_message_that_is_not_a_string_is_named(url):
+    status, answer = post(url, b'{"message": ["hi"]}')
+    assert (status, answer) == (
+        400,
+        {"detail": 'expected "message" to be a string, got a list'},
+    )
 
 
 def test_the_page_is_self_contained_and_escapes_model_names(url):

@@ -4,6 +4,7 @@ start (issue 14 item 3)."""
 
 from __future__ import annotations
 
+import logging
 import shutil
 import signal
 import subprocess
@@ -14,7 +15,13 @@ import mlflow
 import pytest
 import yaml
 
-from rnn_pipeline.interruption import HOST_TAG, PID_TAG, mark_dead_runs
+from rnn_pipeline.interruption import (
+    HOST_TAG,
+    PID_TAG,
+    RunInterrupted,
+    mark_dead_runs,
+)
+from rnn_pipeline.tracking_guard import CLOSED_RUN, TolerantMlflowHook
 from tests.test_end_to_end import (
     KEDRO,
     copy_project,
@@ -49,6 +56,7 @@ def test_sigterm_keeps_the_checkpoint_and_ends_the_run_killed(tmp_path):
     assert "Error: interrupted by SIGTERM" in stderr, stderr[-3000:]
     assert "run the same command again to resume" in stderr
     assert "Traceback" not in stderr
+    assert CLOSED_RUN not in stderr  # kedro-mlflow's line, once per node, before
     assert list(checkpoints.glob("**/epoch-*/model.weights.h5"))
     mlflow.set_tracking_uri(f"sqlite:///{project / 'mlflow.db'}")
     (tracked,) = mlflow.search_runs(experiment_names=["chatbot"], output_format="list")
@@ -75,3 +83,34 @@ def test_a_running_run_of_a_dead_process_is_marked_killed(tmp_path):
     assert client.get_run(dead.info.run_id).info.status == "KILLED"
     assert client.get_run(alive.info.run_id).info.status == "RUNNING"
     assert client.get_run(current.info.run_id).info.status == "RUNNING"
+
+
+@pytest.fixture
+def nested_run(tmp_path):
+    """A run reopened by four nodes, as kedro-mlflow's ``nested: true`` leaves it
+    (four copies on MLflow's active-run stack), and a hook that started it."""
+    previous = mlflow.get_tracking_uri()
+    shutil.copy(empty_store(), tmp_path / "mlflow.db")
+    mlflow.set_tracking_uri(f"sqlite:///{tmp_path / 'mlflow.db'}")
+    run = mlflow.start_run(experiment_id=mlflow.create_experiment("signals"))
+    for _ in range(3):
+        mlflow.start_run(run_id=run.info.run_id, nested=True)
+    hook = TolerantMlflowHook()
+    hook.run_id, hook._already_active_mlflow = run.info.run_id, False
+    yield hook
+    while mlflow.active_run():
+        mlflow.end_run()
+    mlflow.set_tracking_uri(previous)
+
+
+@pytest.mark.parametrize(
+    ("error", "lines"), [(RunInterrupted(signal.SIGTERM), 0), (ValueError("x"), 1)]
+)
+def test_the_closed_run_line_is_said_once_or_not_at_all(
+    nested_run, caplog, error, lines
+):
+    with caplog.at_level(logging.INFO):
+        nested_run.on_pipeline_error(error, {}, None, None)
+    assert mlflow.active_run() is None
+    closed = [r for r in caplog.records if CLOSED_RUN in r.getMessage()]
+    assert len(closed) == lines

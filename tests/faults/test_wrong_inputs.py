@@ -11,7 +11,11 @@ import pandas as pd
 import pytest
 
 from rnn_pipeline.datasets import ConvCorpusDataset, SentencePairsDataset
-from rnn_pipeline.text.cleaning import CleaningRules, clean_pairs
+from rnn_pipeline.text.cleaning import (
+    CleaningRules,
+    clean_pairs,
+    require_pairs_to_split,
+)
 from rnn_pipeline.text.errors import CorpusError
 from tests.test_end_to_end import copy_project, kedro
 
@@ -93,6 +97,20 @@ def test_a_utf8_byte_order_mark_is_read_past(tmp_path):
     assert ConvCorpusDataset(str(path)).load()["text"] == CONV
 
 
+def test_the_log_names_the_chat_corpus_as_readme_says(tmp_path, caplog):
+    path = tmp_path / "chat.conv"
+    path.write_text(CONV, encoding="utf-8")
+    with caplog.at_level(logging.INFO):
+        ConvCorpusDataset(str(path)).load()
+        ConvCorpusDataset(str(tmp_path / "absent.conv"), fallback="chinese").load()
+    lines = [record.getMessage() for record in caplog.records]
+    assert f"Chat corpus: {path}" in lines
+    assert any(
+        line.startswith(f"Chat corpus: {tmp_path / 'absent.conv'} not found")
+        for line in lines
+    )
+
+
 def test_a_corpus_emptied_by_deduplication_says_so_with_the_file():
     pairs = pd.DataFrame({"source": ["你好吗"] * 1000, "target": ["你好吗"] * 1000})
     rules = CleaningRules()
@@ -104,11 +122,31 @@ def test_a_corpus_emptied_by_deduplication_says_so_with_the_file():
     )
 
 
+def test_a_corpus_cleaned_to_one_pair_names_the_file_and_the_cause():
+    pairs = pd.DataFrame(
+        {"source": ["你好吗", "hello", "好"], "target": ["我很好", "hi", "你好"]}
+    )
+    kept, dropped = clean_pairs(pairs, CleaningRules(), "data/01_raw/chat.conv")
+    with pytest.raises(CorpusError) as e:
+        require_pairs_to_split(kept, len(pairs), dropped, "data/01_raw/chat.conv")
+    assert str(e.value) == (
+        "data/01_raw/chat.conv cleaned to 1 of its 3 pairs (dropped: "
+        "{'not_chinese': 1, 'too_short': 1}): at least 2 are needed to split "
+        "train/test; add conversations or loosen the cleaning options "
+        "(chinese_only, min_chars)"
+    )
+
+
+def put_one_pair(path: Path) -> None:
+    path.write_text("E\nM 你好吗\nM 我很好\nE\nM hello\nM hi\n", encoding="utf-8")
+
+
 # Through `kedro run` (about 40 s each here): one case of each kind.
 CLI_CASES = {
     "dangling_link": CASES["dangling_link"],
     "gbk": CASES["gbk"],
     "duplicates": (put_duplicates, "duplicate(s) of 19999 pairs"),
+    "one_pair": (put_one_pair, "chat.conv cleaned to 1 of its 2 pairs"),
 }
 
 

@@ -3,16 +3,18 @@
 A FastAPI app (the stack MLflow already installs) on uvicorn, bound to 127.0.0.1:
 ``GET /`` is one self-contained page (no CDN, no external script or font), ``POST
 /api/reply`` answers ``{"message": "..."}`` with each loaded model's reply, or the
-same notice the CLI gives (empty input, Chinese only, too long).
+same notice the CLI gives (empty input, Chinese only, too long). Any other body
+(not JSON, not an object, no string ``message``, too long) is a 400 whose
+``{"detail": "..."}`` is one line saying what was expected and what came in.
 """
 
 from __future__ import annotations
 
 import html
+import json
 from collections.abc import Mapping
 
 import click
-from pydantic import BaseModel
 
 from rnn_pipeline.cli.choice import MODEL_HELP
 from rnn_pipeline.cli.converse import make_responder
@@ -56,10 +58,48 @@ document.getElementById("form").addEventListener("submit", async (event) => {{
 """
 
 
-class Message(BaseModel):
-    """The body of ``POST /api/reply``."""
+EXPECTED_BODY = 'expected a JSON object {"message": "..."}'
+JSON_KINDS = {list: "a list", str: "a string", bool: "a boolean"}
 
-    message: str
+
+def _kind(value: object) -> str:
+    """How a parsed JSON value is named in errors."""
+    if value is None:
+        return "null"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return "a number"
+    return JSON_KINDS.get(type(value), type(value).__name__)
+
+
+def message_of(body: bytes, content_type: str) -> str:
+    """The message of a ``POST /api/reply`` body.
+
+    Raises:
+        ValueError: One line saying what was expected and what came in: another
+            content type, malformed JSON, not an object, no string ``message``.
+    """
+    media_type = content_type.split(";")[0].strip().lower()
+    if media_type != "application/json":
+        raise ValueError(
+            f"{EXPECTED_BODY} with Content-Type application/json, got "
+            f"{media_type or 'no Content-Type'}"
+        )
+    try:
+        data = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        reason = exc.msg if isinstance(exc, json.JSONDecodeError) else exc.reason
+        raise ValueError(f"{EXPECTED_BODY}, got malformed JSON ({reason})") from None
+    if not isinstance(data, dict):
+        raise ValueError(f"{EXPECTED_BODY}, got {_kind(data)}")
+    if "message" not in data:
+        raise ValueError(
+            f'{EXPECTED_BODY}, got an object without "message" (keys {sorted(data)})'
+        )
+    if not isinstance(data["message"], str):
+        raise ValueError(
+            f'expected "message" to be a string, got {_kind(data["message"])}'
+        )
+    return data["message"]
 
 
 def render_page(labels: list[str]) -> str:
@@ -73,7 +113,8 @@ def build_app(responders: Mapping[str, object], max_message_chars: int):
     """The FastAPI app over ``{label: Responder}`` (one or two models); longer
     messages than ``max_message_chars`` are refused with a 400."""
     from fastapi import FastAPI, HTTPException
-    from fastapi.responses import HTMLResponse
+    from fastapi.concurrency import run_in_threadpool
+    from fastapi.responses import HTMLResponse, JSONResponse
 
     app = FastAPI(title="rnn_pipeline chat", docs_url=None, redoc_url=None)
     page = render_page(list(responders))
@@ -82,21 +123,34 @@ def build_app(responders: Mapping[str, object], max_message_chars: int):
     def index() -> str:
         return page
 
-    @app.post("/api/reply")
-    def reply(request: Message) -> dict:
-        if len(request.message) > max_message_chars:
+    def answer(message: str) -> dict:
+        answers = []
+        for label, responder in responders.items():
+            reply = responder.reply([message])[0]
+            answers.append(
+                {"model": label, "reply": reply.reply, "notice": reply.message or ""}
+            )
+        return {"replies": answers}
+
+    # A plain route reading the body itself: with a pydantic model, FastAPI answers
+    # a bad body with a 422 listing validation objects, not one line.
+    async def reply(request) -> JSONResponse:
+        try:
+            message = message_of(
+                await request.body(), request.headers.get("content-type", "")
+            )
+        except ValueError as exc:
+            raise HTTPException(400, str(exc)) from None
+        if len(message) > max_message_chars:
             raise HTTPException(
                 400,
                 f"expected a message of at most {max_message_chars} characters, "
-                f"got {len(request.message)}",
+                f"got {len(message)}",
             )
-        answers = []
-        for label, responder in responders.items():
-            answer = responder.reply([request.message])[0]
-            answers.append(
-                {"model": label, "reply": answer.reply, "notice": answer.message or ""}
-            )
-        return {"replies": answers}
+        # The models answer in a worker thread, leaving the event loop free.
+        return JSONResponse(await run_in_threadpool(answer, message))
+
+    app.add_route("/api/reply", reply, methods=["POST"])
 
     return app
 

@@ -1,10 +1,16 @@
-"""``kedro serve``: the newest logged pyfunc model of a namespace over HTTP."""
+"""``kedro serve``: a logged pyfunc model of a namespace over HTTP.
+
+The first line says which model: its registered version, run id and run name. The
+server is MLflow's scoring server behind ``serving.app``'s guards: a request body
+over ``RNN_PIPELINE_MAX_REQUEST_BYTES`` is a 413, and errors are one line.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -17,9 +23,13 @@ from rnn_pipeline.cli.choice import (
     registered_version,
 )
 
+if TYPE_CHECKING:
+    from mlflow.entities import LoggedModel
 
-def latest_served_model(namespace: str) -> str:
-    """URI of the newest pyfunc model the ``namespace`` pipeline logged to MLflow."""
+
+def latest_served_model(namespace: str) -> LoggedModel:
+    """The newest pyfunc model (an MLflow ``LoggedModel``) the ``namespace``
+    pipeline logged."""
     import mlflow
 
     name = f"{namespace}_pyfunc"
@@ -36,7 +46,29 @@ def latest_served_model(namespace: str) -> str:
             f"no {name} model is logged in {mlflow.get_tracking_uri()}. "
             f"Train one first: kedro run --pipelines {namespace}"
         )
-    return models[0].model_uri
+    return models[0]
+
+
+def describe_model(namespace: str, run_id: str, version: str | None = None) -> str:
+    """``<namespace> version <n> (run <id>, <run name>)``: the registered version
+    of the run's model (``version``, else looked up; "not registered" when none)."""
+    import mlflow
+    from mlflow.exceptions import MlflowException
+
+    client = mlflow.MlflowClient()
+    try:
+        run_name = client.get_run(run_id).info.run_name
+    except MlflowException:
+        run_name = None
+    if version is None:
+        versions = client.search_model_versions(
+            f"name = '{namespace}' AND run_id = '{run_id}'"
+        )
+        version = max((v.version for v in versions), key=int, default=None)
+    run = f"run {run_id}, {run_name}" if run_name else f"run {run_id}"
+    if version is None:
+        return f"{namespace} model ({run}; not registered)"
+    return f"{namespace} version {version} ({run})"
 
 
 def _run_model(namespace: str, run_id: str) -> str:
@@ -77,21 +109,36 @@ def choose_served_model(namespace: str, model: str | None) -> tuple[str, str]:
     alias ``champion`` when set, else the newest logged model)."""
     if model is not None and KEDRO_VERSION.match(model):
         run_id = _run_of_kedro_version(model)
-        return _run_model(namespace, run_id), f"the model of run {run_id} ({model})"
+        which = f"{describe_model(namespace, run_id)}, saved {model}"
+        return _run_model(namespace, run_id), which
     if model is not None and RUN_ID.match(model):
-        return _run_model(namespace, model), f"the model of run {model}"
+        return _run_model(namespace, model), describe_model(namespace, model)
     version = (
         registered_version(namespace, model)
         if model is not None
         else champion(namespace)
     )
     if version is None:  # no alias set: the newest logged model
-        uri = latest_served_model(namespace)
-        return uri, f"the newest {namespace} model ({uri})"
+        newest = latest_served_model(namespace)
+        which = describe_model(namespace, newest.source_run_id)
+        return newest.model_uri, f"the newest {namespace} model, {which}"
     return (
         f"models:/{namespace}/{version.version}",
-        f"{namespace} version {version.version} (run {version.run_id})",
+        describe_model(namespace, version.run_id, version.version),
     )
+
+
+def serve_command(uri: str, host: str, port: int) -> tuple[list[str], dict[str, str]]:
+    """The uvicorn command serving model ``uri`` (``serving.app``: MLflow's scoring
+    server behind the request body limit) and its environment."""
+    from rnn_pipeline.serving import app
+
+    bin_dir = str(Path(sys.executable).parent)
+    command = [
+        str(Path(bin_dir) / "uvicorn"), "--factory", f"{app.__name__}:create_app",
+        "--host", host, "--port", str(port),
+    ]  # fmt: skip
+    return command, {**os.environ, app.SERVED_MODEL_ENV: uri}
 
 
 @click.command()
@@ -106,12 +153,15 @@ def serve(
     """Serve a trained model of NAMESPACE over HTTP with MLflow.
 
     POST /invocations with {"inputs": ["你好"]} answers {"predictions": [{"reply":
-    ..., "notice": ...}]}. Binds 127.0.0.1 unless --host says otherwise.
+    ..., "notice": ...}]}. Binds 127.0.0.1 unless --host says otherwise. A request
+    body over RNN_PIPELINE_MAX_REQUEST_BYTES (default 2 MiB) is refused with a 413.
     """
     import mlflow
     from kedro.framework.project import configure_project
     from kedro.framework.session import KedroSession
     from kedro.framework.startup import bootstrap_project
+
+    from rnn_pipeline.serving.seq2seq_pyfunc import RequestLimits
 
     metadata = bootstrap_project(Path.cwd())
     configure_project(metadata.package_name)
@@ -119,16 +169,10 @@ def serve(
         session.load_context()  # kedro-mlflow points MLflow at the project's store
         uri, which = choose_served_model(namespace, model)
         tracking_uri = mlflow.get_tracking_uri()
+    try:  # the server reads the limits again: a bad value stops it here, in a line
+        RequestLimits.from_env()
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
     click.echo(f"Serving {which} on http://{host}:{port}/invocations", err=True)
-    bin_dir = str(Path(sys.executable).parent)
-    env_vars = {
-        **os.environ,
-        "MLFLOW_TRACKING_URI": tracking_uri,
-        # mlflow starts uvicorn from PATH: use this environment's.
-        "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""),
-    }
-    command = [
-        str(Path(bin_dir) / "mlflow"), "models", "serve", "-m", uri,
-        "--env-manager", "local", "--host", host, "--port", str(port),
-    ]  # fmt: skip
-    os.execve(command[0], command, env_vars)
+    command, env_vars = serve_command(uri, host, port)
+    os.execve(command[0], command, {**env_vars, "MLFLOW_TRACKING_URI": tracking_uri})

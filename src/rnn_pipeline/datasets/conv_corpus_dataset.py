@@ -14,6 +14,7 @@ class ConvCorpusDataset(RawTextDataset):
     expected_format = (
         "a .conv file ('E' opens a conversation, 'M <utterance>' is each turn)"
     )
+    log_label = "Chat corpus"  # the words README quotes
 
     def _default(self) -> tuple[str, str]:
         conversations = chatterbot_conversations(self._fallback)

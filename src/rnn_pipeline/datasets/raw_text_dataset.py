@@ -43,6 +43,8 @@ class RawTextDataset(AbstractDataset[None, dict]):
 
     #: What a file must look like, for the error when it is missing.
     expected_format = "a UTF-8 text file"
+    #: How the log names the corpus read (``<label>: <file>``).
+    log_label = "Corpus"
 
     def __init__(
         self,
@@ -60,7 +62,7 @@ class RawTextDataset(AbstractDataset[None, dict]):
                 text = decode_corpus(self._read_bytes(), str(self._filepath))
             except CorpusError as exc:
                 raise CorpusFileError(str(exc)) from None
-            logger.info("Corpus: %s", self._filepath)
+            logger.info("%s: %s", self.log_label, self._filepath)
             return {"source": str(self._filepath), "text": text}
         if self._fallback is None:
             raise MissingCorpusError(
@@ -68,8 +70,9 @@ class RawTextDataset(AbstractDataset[None, dict]):
             )
         source, text = self._default()
         logger.warning(
-            "Corpus: %s not found, using the embedded default %s. "
+            "%s: %s not found, using the embedded default %s. "
             "Put your own file at %s to use it.",
+            self.log_label,
             self._filepath,
             source,
             self._filepath,

@@ -20,6 +20,7 @@ class SentencePairsDataset(RawTextDataset):
     """
 
     expected_format = "a TSV file of 'source<TAB>target' lines"
+    log_label = "Sentence pairs"
 
     def __init__(self, filepath: str, fallback: dict[str, Any] | None = None, **kw):
         if fallback is not None and fallback.get("task") != "dates":

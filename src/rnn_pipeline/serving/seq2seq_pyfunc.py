@@ -64,15 +64,19 @@ def messages_from(model_input) -> list[str]:
 
 @dataclass(frozen=True)
 class RequestLimits:
-    """The most a request may ask: messages per request, characters per message."""
+    """The most a request may ask: messages per request, characters per message,
+    bytes of request body (checked by ``kedro serve`` before MLflow parses it; the
+    default fits 256 messages of 1,000 characters, each escaped as ``\\uXXXX``)."""
 
     max_batch_size: int = 256
     max_message_chars: int = 1000
+    max_request_bytes: int = 2 * 1024 * 1024
 
     @classmethod
     def from_env(cls, environ=os.environ) -> RequestLimits:
-        """Limits from ``RNN_PIPELINE_MAX_BATCH_SIZE`` and
-        ``RNN_PIPELINE_MAX_MESSAGE_CHARS`` (positive integers), else the defaults.
+        """Limits from ``RNN_PIPELINE_MAX_BATCH_SIZE``,
+        ``RNN_PIPELINE_MAX_MESSAGE_CHARS`` and ``RNN_PIPELINE_MAX_REQUEST_BYTES``
+        (positive integers), else the defaults.
 
         Raises:
             ValueError: If a variable is set but is not a positive integer.
@@ -81,6 +85,7 @@ class RequestLimits:
         for field, variable in (
             ("max_batch_size", "RNN_PIPELINE_MAX_BATCH_SIZE"),
             ("max_message_chars", "RNN_PIPELINE_MAX_MESSAGE_CHARS"),
+            ("max_request_bytes", "RNN_PIPELINE_MAX_REQUEST_BYTES"),
         ):
             raw = environ.get(variable)
             if raw is None:

@@ -208,3 +208,20 @@ def clean_pairs(
         {"source": kept_sources, "target": kept_targets}, dtype="string"
     )
     return kept, dict(dropped)
+
+
+def require_pairs_to_split(
+    kept: pd.DataFrame, pairs_before: int, dropped: dict[str, int], corpus: str
+) -> None:
+    """Refuse a cleaned corpus of one pair, naming the file and what cleaning dropped
+    (the train/test split needs two; ``split_frame`` alone could not say why).
+
+    Raises:
+        CorpusError: If ``kept`` has fewer than 2 rows.
+    """
+    if len(kept) < 2:
+        raise CorpusError(
+            f"{corpus} cleaned to {len(kept)} of its {pairs_before} pairs (dropped: "
+            f"{dropped}): at least 2 are needed to split train/test; add "
+            "conversations or loosen the cleaning options (chinese_only, min_chars)"
+        )

@@ -8,7 +8,11 @@ import pandas as pd
 
 from rnn_pipeline.pipelines.chatbot.options import PairingOptions
 from rnn_pipeline.pipelines.seq2seq.options import CleaningOptions
-from rnn_pipeline.text.cleaning import clean_pairs, pair_turns
+from rnn_pipeline.text.cleaning import (
+    clean_pairs,
+    pair_turns,
+    require_pairs_to_split,
+)
 from rnn_pipeline.text.conv import parse_conv
 
 logger = logging.getLogger(__name__)
@@ -55,9 +59,9 @@ def pair_conversations(
     pairs = pair_turns(
         turns["conversation"].to_numpy(), turns["text"].tolist(), rules.pairing
     )
-    clean, dropped = clean_pairs(
-        pairs, rules, conversations.attrs.get("source", "the corpus")
-    )
+    source = conversations.attrs.get("source", "the corpus")
+    clean, dropped = clean_pairs(pairs, rules, source)
+    require_pairs_to_split(clean, len(pairs), dropped, source)
     report = {
         "pairing": rules.pairing,
         "pairs_before_cleaning": len(pairs),

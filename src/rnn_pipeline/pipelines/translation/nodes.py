@@ -7,7 +7,7 @@ import logging
 import pandas as pd
 
 from rnn_pipeline.pipelines.seq2seq.options import CleaningOptions
-from rnn_pipeline.text.cleaning import clean_pairs
+from rnn_pipeline.text.cleaning import clean_pairs, require_pairs_to_split
 from rnn_pipeline.text.tsv import parse_tsv_pairs
 
 logger = logging.getLogger(__name__)
@@ -33,9 +33,9 @@ def clean_sentence_pairs(
     """Normalise, filter and dedupe sentence pairs (pairs too long for the model
     are dropped later, by bucketing)."""
     rules = cleaning_options.rules()
-    clean, dropped = clean_pairs(
-        sentence_pairs, rules, sentence_pairs.attrs.get("source", "the corpus")
-    )
+    source = sentence_pairs.attrs.get("source", "the corpus")
+    clean, dropped = clean_pairs(sentence_pairs, rules, source)
+    require_pairs_to_split(clean, len(sentence_pairs), dropped, source)
     logger.info(
         "Cleaning kept %d of %d pairs; dropped %s",
         len(clean),
