@@ -139,3 +139,15 @@ def test_pairing_flat_turns_matches_pairing_conversations(conversations, pairing
     assert list(zip(flat.source, flat.target, strict=True)) == list(
         zip(nested.source, nested.target, strict=True)
     )
+
+
+def test_pairs_remember_their_conversation_through_cleaning():
+    ids = [0, 0, 0, 1, 1, 2, 2]
+    texts = ["你好吗", "我很好", "再见了", "早上好", "早上好", "吃饭了吗", "吃了"]
+    pairs = pair_turns(ids, texts, "consecutive")
+    assert list(pairs["conversation"]) == [0, 0, 1, 2]
+    pairs.loc[1, "source"] = "xyz"  # dropped: not Chinese
+    kept, dropped = clean_pairs(pairs, CleaningRules())
+    assert dropped == {"not_chinese": 1}
+    assert list(kept["conversation"]) == [0, 1, 2]
+    assert list(kept["target"]) == ["我很好", "早上好", "吃了"]

@@ -1,3 +1,4 @@
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -28,3 +29,23 @@ def test_bad_fraction_and_too_few_rows_are_errors():
         split_frame(pd.DataFrame({"x": [1, 2]}), 1.5, 0)
     with pytest.raises(CorpusError, match="at least 2 rows"):
         split_frame(pd.DataFrame({"x": [1]}), 0.2, 0)
+
+
+def test_a_split_by_group_keeps_each_group_on_one_side():
+    frame = pd.DataFrame(
+        {"row": range(100), "conversation": np.repeat(np.arange(20), 5)}
+    )
+    train, test = split_frame(frame, 0.2, seed=3, group="conversation")
+    assert len(train) + len(test) == 100
+    assert not set(train["conversation"]) & set(test["conversation"])
+    assert 15 <= len(test) <= 25  # whole groups of 5 around the 20 asked for
+    again = split_frame(frame, 0.2, seed=3, group="conversation")[1]
+    assert again.equals(test)
+
+
+def test_a_split_by_group_needs_the_column_and_two_groups():
+    frame = pd.DataFrame({"row": range(4), "conversation": [1, 1, 1, 1]})
+    with pytest.raises(CorpusError, match="at least 2 conversations"):
+        split_frame(frame, 0.5, seed=0, group="conversation")
+    with pytest.raises(CorpusError, match="expected a 'topic' column"):
+        split_frame(frame, 0.5, seed=0, group="topic")

@@ -137,9 +137,12 @@ def pair_turns(
         keep[starts[counts == 2]] = True
         same &= keep[:-1]
     rows = np.flatnonzero(same)
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {"source": texts[rows], "target": texts[rows + 1]}, dtype="string"
     )
+    # Which conversation each pair comes from: a split by conversation keeps them
+    # together (consecutive pairs share an utterance).
+    return frame.assign(conversation=ids[rows])
 
 
 def clean_pairs(
@@ -173,8 +176,9 @@ def clean_pairs(
     seen: set[tuple[str, str]] = set()
     kept_sources: list[str] = []
     kept_targets: list[str] = []
-    for source, target in zip(
-        pairs["source"].tolist(), pairs["target"].tolist(), strict=True
+    kept_rows: list[int] = []
+    for row, (source, target) in enumerate(
+        zip(pairs["source"].tolist(), pairs["target"].tolist(), strict=True)
     ):
         source = normalize_utterance(source or "", rules)
         target = normalize_utterance(target or "", rules)
@@ -192,6 +196,7 @@ def clean_pairs(
                 seen.add((source, target))
             kept_sources.append(source)
             kept_targets.append(target)
+            kept_rows.append(row)
     if len(kept_sources) < 2 and dropped["duplicate"]:
         raise CorpusError(
             f"{corpus}: only {len(kept_sources)} distinct pair(s) left after removing "
@@ -207,6 +212,8 @@ def clean_pairs(
     kept = pd.DataFrame(
         {"source": kept_sources, "target": kept_targets}, dtype="string"
     )
+    if "conversation" in pairs.columns:  # kept for a split by conversation
+        kept["conversation"] = pairs["conversation"].to_numpy()[kept_rows]
     return kept, dict(dropped)
 
 

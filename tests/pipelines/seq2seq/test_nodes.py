@@ -31,6 +31,25 @@ def test_split_pairs_uses_the_fraction_and_seed():
     assert len(train) == 2 and len(test) == 1
 
 
+def test_split_by_conversation_keeps_a_conversations_pairs_together():
+    pairs = pd.DataFrame(
+        {
+            "source": [f"问{i}" for i in range(12)],
+            "target": [f"答{i}" for i in range(12)],
+            "conversation": [0, 0, 0, 1, 1, 2, 2, 2, 3, 3, 4, 4],
+        }
+    )
+    options = SplitOptions(test_fraction=0.25, seed=1, by="conversation")
+    train, test = nodes.split_pairs(pairs, options)
+    assert not set(train["conversation"]) & set(test["conversation"])
+    assert len(train) + len(test) == 12
+
+
+def test_split_by_conversation_without_conversations_is_one_clear_error():
+    with pytest.raises(CorpusError, match="needs pairs from a corpus of conv"):
+        nodes.split_pairs(PAIRS, SplitOptions(by="conversation"))
+
+
 def test_options_reject_unknown_keys_naming_the_group():
     with pytest.raises(
         ValueError,

@@ -46,10 +46,28 @@ logger = logging.getLogger(__name__)
 def split_pairs(
     pairs: pd.DataFrame, split_options: SplitOptions
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Split pairs 80/20 (``test_fraction``) into train and test, reproducibly."""
-    train, test = split_frame(pairs, split_options.test_fraction, split_options.seed)
+    """Split pairs 80/20 (``test_fraction``) into train and test, reproducibly: at
+    random, or whole conversations to each side (``by: conversation``).
+
+    Raises:
+        CorpusError: If ``by: conversation`` and the pairs do not say which
+            conversation they come from (sentence-pair corpora).
+    """
+    options = split_options
+    by_conversation = options.by == "conversation"
+    if by_conversation and "conversation" not in pairs.columns:
+        raise CorpusError(
+            "split_options.by: conversation needs pairs from a corpus of "
+            "conversations (.conv); these pairs have none: use by: pair"
+        )
+    group = "conversation" if by_conversation else None
+    train, test = split_frame(pairs, options.test_fraction, options.seed, group)
     logger.info(
-        "Split %d pairs into %d train / %d test", len(pairs), len(train), len(test)
+        "Split %d pairs into %d train / %d test (by %s)",
+        len(pairs),
+        len(train),
+        len(test),
+        options.by,
     )
     return train, test
 

@@ -31,6 +31,10 @@ class CleaningOptions(Options):
 class SplitOptions(Options):
     test_fraction: float = Field(0.2, gt=0, lt=1)
     seed: int = 42
+    # pair: pairs drawn at random; conversation: all pairs of a conversation on one
+    # side (consecutive pairs share an utterance, so a random split puts test
+    # replies among the training prompts). Needs a corpus with conversations (.conv).
+    by: Literal["pair", "conversation"] = "pair"
 
 
 class VocabOptions(Options):
