@@ -7,16 +7,13 @@ how far a long epoch has come.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
 import os
 import shutil
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import keras
 
@@ -27,58 +24,12 @@ from rnn_pipeline.training.metrics import (
     MaskedTokenLoss,
     masked_loss,
 )
+from rnn_pipeline.training.options import FitOptions
 from rnn_pipeline.training.schedules import LinearDecay
 
 logger = logging.getLogger(__name__)
 
 HISTORY_FILE = "history.json"
-
-
-@dataclass(frozen=True)
-class FitOptions:
-    """How a model is optimised.
-
-    Attributes:
-        epochs: Passes over the training data.
-        learning_rate: Initial learning rate of Adam.
-        clipnorm: Gradients are clipped to this global norm (the seed's 5).
-        lr_decay_factor: Learning rate is multiplied by it when the validation loss
-            has not improved for ``lr_patience`` epochs.
-        lr_patience: Epochs without improvement before a decay.
-        min_learning_rate: Lower bound of the decays.
-        verbose: Keras progress output: ``auto``, 0, 1 (bar) or 2 (line per epoch).
-        time_budget_minutes: Training stops after the batch during which this much
-            wall-clock time (from the start of ``fit``) was spent; None: no budget.
-        progress_seconds: A progress line (step, running loss, ETA) is logged this
-            often inside an epoch; None: never.
-        lr_schedule: ``plateau`` (decay on a validation plateau) or ``linear``
-            (warm-up, then linear decay to ``min_learning_rate`` over the time
-            budget, or over the epochs when there is none).
-        warmup_steps: Warm-up steps of the ``linear`` schedule.
-        restore_best: At the end, give back the weights of the epoch with the
-            lowest validation loss rather than the last epoch's (a model that
-            starts to overfit within its budget keeps its best state).
-    """
-
-    epochs: int = 10
-    learning_rate: float = 1e-3
-    clipnorm: float = 5.0
-    lr_decay_factor: float = 0.5
-    lr_patience: int = 1
-    min_learning_rate: float = 1e-5
-    verbose: str | int = "auto"
-    time_budget_minutes: float | None = None
-    progress_seconds: float | None = 60.0
-    lr_schedule: str = "plateau"
-    warmup_steps: int = 0
-    restore_best: bool = False
-
-    @classmethod
-    def from_mapping(cls, values: Mapping[str, Any]) -> FitOptions:
-        """The entries of ``values`` that are fit options (a pipeline's training
-        options also hold batch sizes, seeds and paths)."""
-        names = {field.name for field in dataclasses.fields(cls)}
-        return cls(**{key: value for key, value in values.items() if key in names})
 
 
 def compile_model(
