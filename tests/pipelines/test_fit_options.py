@@ -58,3 +58,20 @@ def test_multi_worker_is_offered_only_where_the_data_is_sharded():
     assert parse(Seq2Seq, {"distribute": "multi_worker"}).distribute == "multi_worker"
     with pytest.raises(OptionsError, match="distribute: Input should be 'none' or"):
         parse(TrainingOptions, {"distribute": "multi_worker"})
+
+
+def test_the_fit_fields_and_their_rules_come_from_the_librarys_options():
+    import dataclasses
+
+    from rnn_pipeline.pipelines.fit_options import FitParameters
+    from rnn_pipeline.training.options import FitOptions
+
+    names = {field.name for field in dataclasses.fields(FitOptions)}
+    assert names <= set(FitParameters.model_fields)
+    assert parse(TrainingOptions, {}).fit_options() == FitOptions(
+        lr_patience=3, verbose=2
+    )
+    with pytest.raises(OptionsError, match="lr_decay_factor: Input should be less"):
+        parse(TrainingOptions, {"lr_decay_factor": 1})
+    with pytest.raises(OptionsError, match="lr_schedule: Input should be 'plateau'"):
+        parse(TrainingOptions, {"lr_schedule": "cosine"})

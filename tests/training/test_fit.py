@@ -6,6 +6,7 @@ from rnn_pipeline.models import Seq2Seq
 from rnn_pipeline.training.batching import make_seq2seq_dataset, pad_ids
 from rnn_pipeline.training.fit import (
     FitOptions,
+    LoopOptions,
     compile_model,
     fingerprint,
     fit_with_resume,
@@ -179,3 +180,22 @@ def test_validation_token_loss_is_the_mean_over_all_target_tokens(tmp_path):
         total += float(nll[target != 0].sum())
         tokens += int((target != 0).sum())
     assert history["val_token_loss"][0] == pytest.approx(total / tokens, rel=1e-5)
+
+
+def test_a_run_resumes_from_another_folder_and_leaves_it_alone(tmp_path):
+    # A multi-worker run: each worker writes its own folder, all resume from the
+    # chief's.
+    chief, worker = tmp_path / "chief", tmp_path / "worker"
+    options = FitOptions(epochs=5, learning_rate=1e-2, verbose=0)
+    with pytest.raises(Interrupt):
+        fit_with_resume(new_model(), data(), data(), options, chief, [StopAfter(3)])
+
+    counter = CountEpochs()
+    loop = LoopOptions(resume_from=chief)
+    history = fit_with_resume(
+        new_model(), data(), data(), options, worker, [counter], loop=loop
+    )
+    assert counter.epochs == [3, 4]
+    assert len(history["loss"]) == 5
+    assert (chief / "backup" / "epoch-3").is_dir()  # the chief's, untouched
+    assert not worker.exists()

@@ -10,7 +10,6 @@ import pytest
 import tensorflow as tf
 
 from rnn_pipeline.models import Seq2Seq
-from rnn_pipeline.training import multi_worker
 from rnn_pipeline.training.batching import (
     batches_per_epoch,
     pad_ids,
@@ -79,37 +78,46 @@ def test_shards_split_the_pairs_and_count_their_batches():
     assert data.count(0, 1, 8) == batches_per_epoch(buckets, 8)
 
 
-def test_one_process_loop_learns_and_resumes_with_optimizer_state(
-    tmp_path, monkeypatch
-):
+class CrashAfter(keras.callbacks.Callback):
+    """A kill at the end of epoch ``epochs``, once its checkpoint is written."""
+
+    def __init__(self, epochs: int) -> None:
+        super().__init__()
+        self.epochs = epochs
+
+    def on_epoch_end(self, epoch, logs=None):
+        if epoch + 1 == self.epochs:
+            raise KeyboardInterrupt
+
+
+def test_one_process_loop_learns_and_resumes_with_optimizer_state(tmp_path):
     sources, targets, buckets = copy_task()
     train = sharded_seq2seq_data(sources[:128], targets[:128], buckets[:128], True)
     validation = sharded_seq2seq_data(sources[128:], targets[128:], buckets[128:])
     strategy = tf.distribute.get_strategy()
     steps = batches_per_epoch(buckets[:128], 16)
 
-    save = multi_worker._save_backup
-
-    def save_then_crash(model, directory, epoch, state):
-        save(model, directory, epoch, state)
-        if epoch == 2:
-            raise KeyboardInterrupt
-
-    monkeypatch.setattr(multi_worker, "_save_backup", save_then_crash)
     model, options = new_model(epochs=4)
     with pytest.raises(KeyboardInterrupt):
-        fit_multi_worker(model, train, validation, 16, options, tmp_path, strategy)
-    first = json.loads(
-        next((tmp_path / "backup").glob("epoch-2/state.json")).read_text()
-    )
-    monkeypatch.setattr(multi_worker, "_save_backup", save)
+        fit_multi_worker(
+            model,
+            train,
+            validation,
+            16,
+            options,
+            tmp_path,
+            strategy,
+            extra_callbacks=[CrashAfter(2)],
+        )
+    assert (tmp_path / "backup" / "epoch-2").is_dir()
+    first = json.loads((tmp_path / "history.json").read_text())
 
     resumed, options = new_model(epochs=4)
     history = fit_multi_worker(
         resumed, train, validation, 16, options, tmp_path, strategy
     )
     assert len(history["loss"]) == 4
-    assert history["loss"][:2] == first["history"]["loss"]
+    assert history["loss"][:2] == first["loss"]
     assert history["val_loss"][-1] < history["val_loss"][0]
     # Adam's step count went on from the checkpoint: its state was restored too.
     assert int(resumed.optimizer.iterations.numpy()) == 4 * steps

@@ -1,57 +1,62 @@
 """Training parameter groups: the fields every pipeline's fit reads, validated once.
 
-``FitParameters`` declares the optimisation fields (``fit_with_resume``'s), the seed,
-the checkpoint folder, the devices and precision and the progress output: what
-``training.trainer.Trainer`` reads. Each pipeline's ``TrainingOptions``
-extends it and changes defaults through the constrained types below, so a rule such
-as ``epochs >= 1`` is written once.
+``FitParameters`` validates the library's ``FitOptions`` (their fields, defaults and
+rules are read from the dataclass, not listed again here) together with the seed,
+the checkpoint folder, the devices and precision: what
+``training.trainer.Trainer`` reads. Each pipeline's ``TrainingOptions`` extends it
+and changes defaults through the constrained types below, so a rule such as
+``epochs >= 1`` is written once.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Literal
+import dataclasses
+import typing
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, create_model
 
 from rnn_pipeline.pipelines.options import Options
+from rnn_pipeline.training.options import Epochs, FitOptions, Patience, Verbosity
 
-if TYPE_CHECKING:  # training.fit imports Keras; validating options needs none of it
-    from rnn_pipeline.training.fit import FitOptions
+if TYPE_CHECKING:  # the trainer imports Keras; validating options needs none of it
     from rnn_pipeline.training.trainer import Trainer, TrainerOptions
 
-Epochs = Annotated[int, Field(ge=1)]
+__all__ = ["BatchSize", "Epochs", "FitParameters", "Patience", "Verbosity"]
+
 BatchSize = Annotated[int, Field(ge=1)]
-Patience = Annotated[int, Field(ge=0)]
-Verbosity = Literal["auto", 0, 1, 2]
 
 # Options a resumed run may change: how long it trains and what it prints.
 NOT_IN_RUN_KEY = {"epochs", "verbose", "time_budget_minutes", "progress_seconds"}
 
 
-class FitParameters(Options):
-    """How a model is fitted (``fit_with_resume``) and where it checkpoints."""
+def dataclass_fields(options_type: type) -> dict[str, tuple[Any, Any]]:
+    """Pydantic field definitions of a dataclass: its annotated types (with their
+    constraints) and its defaults, for ``pydantic.create_model``."""
+    types = typing.get_type_hints(options_type, include_extras=True)
+    return {
+        field.name: (types[field.name], field.default)
+        for field in dataclasses.fields(options_type)
+    }
 
-    epochs: Epochs = 10
-    learning_rate: float = Field(1e-3, gt=0)
-    clipnorm: float = Field(5.0, gt=0)
-    lr_decay_factor: float = Field(0.5, gt=0, lt=1)
-    lr_patience: Patience = 1
-    min_learning_rate: float = Field(1e-5, ge=0)
+
+_FitOptionsModel = create_model(
+    "_FitOptionsModel", __base__=Options, **dataclass_fields(FitOptions)
+)
+
+
+class FitParameters(_FitOptionsModel):
+    """How a model is fitted (``FitOptions``) and where it checkpoints."""
+
     seed: int = 42
     checkpoint_dir: str = "data/06_models/checkpoints"
+    # A line per epoch: a Kedro run's log is read after the fact, not watched.
     verbose: Verbosity = 2
-    time_budget_minutes: float | None = Field(None, gt=0)
-    progress_seconds: float | None = Field(60.0, gt=0)
     distribute: Literal["none", "mirrored"] = "none"
     precision: Literal["float32", "mixed_float16", "mixed_bfloat16", "auto"] = "float32"
-    lr_schedule: Literal["plateau", "linear"] = "plateau"
-    warmup_steps: Annotated[int, Field(ge=0)] = 0
-    restore_best: bool = False
 
     def fit_options(self) -> FitOptions:
         """The subset ``fit_with_resume`` reads."""
-        from rnn_pipeline.training.fit import FitOptions
-
         return FitOptions.from_mapping(self.model_dump())
 
     def trainer_options(self) -> TrainerOptions:

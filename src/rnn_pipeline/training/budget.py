@@ -1,7 +1,7 @@
 """A wall-clock budget for training, and progress lines inside long epochs.
 
 ``TrainingClock`` knows nothing of Keras: ``fit_with_resume`` drives it from a
-callback and the multi-worker loop calls it directly, so both stop and report alike.
+callback, for one process and for several workers alike.
 """
 
 from __future__ import annotations

@@ -71,16 +71,23 @@ class AtomicBackupAndRestore(keras.callbacks.BackupAndRestore):
         keep: Complete epoch checkpoints kept (at least 2: the newest and the one
             before, in case the newest turns out unreadable).
         delete_checkpoint: Remove ``backup_dir`` once training completes.
+        restore_dir: Folder to resume from, if not ``backup_dir``: the chief's,
+            which every worker of a multi-worker run resumes from.
     """
 
     def __init__(
-        self, backup_dir: str, keep: int = 2, delete_checkpoint: bool = True
+        self,
+        backup_dir: str,
+        keep: int = 2,
+        delete_checkpoint: bool = True,
+        restore_dir: str | None = None,
     ) -> None:
         super().__init__(backup_dir, delete_checkpoint=delete_checkpoint)
         if keep < 2:
             raise ValueError(f"keep must be at least 2, got {keep!r}")
         self.keep = keep
         self.directory = Path(backup_dir)
+        self.restore_dir = Path(restore_dir or backup_dir)
 
     def on_train_begin(self, logs=None) -> None:
         """Restore the newest readable checkpoint, setting unreadable ones aside."""
@@ -91,8 +98,8 @@ class AtomicBackupAndRestore(keras.callbacks.BackupAndRestore):
             )
         if self.model.optimizer is not None and not self.model.optimizer.built:
             self.model.optimizer.build(self.model.trainable_variables)
-        candidates = complete_checkpoints(self.directory)
-        legacy = self.directory / LEGACY_WEIGHTS
+        candidates = complete_checkpoints(self.restore_dir)
+        legacy = self.restore_dir / LEGACY_WEIGHTS
         if legacy.is_file():
             candidates.append(legacy)
         if not candidates:
@@ -116,7 +123,7 @@ class AtomicBackupAndRestore(keras.callbacks.BackupAndRestore):
             logger.info("Restored the checkpoint of epoch %d from %s", epoch, candidate)
             return
         logger.warning(
-            "No readable checkpoint in %s: training starts over", self.directory
+            "No readable checkpoint in %s: training starts over", self.restore_dir
         )
 
     def _restore(self, candidate: Path) -> int:
@@ -124,7 +131,7 @@ class AtomicBackupAndRestore(keras.callbacks.BackupAndRestore):
         if candidate.is_dir():
             weights, metadata = candidate / WEIGHTS_FILE, candidate / METADATA_FILE
         else:
-            weights, metadata = candidate, self.directory / LEGACY_METADATA
+            weights, metadata = candidate, candidate.with_name(LEGACY_METADATA)
         epoch = int(json.loads(metadata.read_text(encoding="utf-8"))["epoch"])
         self.model.load_weights(str(weights))
         return epoch

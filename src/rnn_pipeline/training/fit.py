@@ -7,16 +7,14 @@ how far a long epoch has come.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
 import os
 import shutil
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import keras
 
@@ -27,58 +25,12 @@ from rnn_pipeline.training.metrics import (
     MaskedTokenLoss,
     masked_loss,
 )
+from rnn_pipeline.training.options import FitOptions
 from rnn_pipeline.training.schedules import LinearDecay
 
 logger = logging.getLogger(__name__)
 
 HISTORY_FILE = "history.json"
-
-
-@dataclass(frozen=True)
-class FitOptions:
-    """How a model is optimised.
-
-    Attributes:
-        epochs: Passes over the training data.
-        learning_rate: Initial learning rate of Adam.
-        clipnorm: Gradients are clipped to this global norm (the seed's 5).
-        lr_decay_factor: Learning rate is multiplied by it when the validation loss
-            has not improved for ``lr_patience`` epochs.
-        lr_patience: Epochs without improvement before a decay.
-        min_learning_rate: Lower bound of the decays.
-        verbose: Keras progress output: ``auto``, 0, 1 (bar) or 2 (line per epoch).
-        time_budget_minutes: Training stops after the batch during which this much
-            wall-clock time (from the start of ``fit``) was spent; None: no budget.
-        progress_seconds: A progress line (step, running loss, ETA) is logged this
-            often inside an epoch; None: never.
-        lr_schedule: ``plateau`` (decay on a validation plateau) or ``linear``
-            (warm-up, then linear decay to ``min_learning_rate`` over the time
-            budget, or over the epochs when there is none).
-        warmup_steps: Warm-up steps of the ``linear`` schedule.
-        restore_best: At the end, give back the weights of the epoch with the
-            lowest validation loss rather than the last epoch's (a model that
-            starts to overfit within its budget keeps its best state).
-    """
-
-    epochs: int = 10
-    learning_rate: float = 1e-3
-    clipnorm: float = 5.0
-    lr_decay_factor: float = 0.5
-    lr_patience: int = 1
-    min_learning_rate: float = 1e-5
-    verbose: str | int = "auto"
-    time_budget_minutes: float | None = None
-    progress_seconds: float | None = 60.0
-    lr_schedule: str = "plateau"
-    warmup_steps: int = 0
-    restore_best: bool = False
-
-    @classmethod
-    def from_mapping(cls, values: Mapping[str, Any]) -> FitOptions:
-        """The entries of ``values`` that are fit options (a pipeline's training
-        options also hold batch sizes, seeds and paths)."""
-        names = {field.name for field in dataclasses.fields(cls)}
-        return cls(**{key: value for key, value in values.items() if key in names})
 
 
 def compile_model(
@@ -113,11 +65,24 @@ def compile_model(
 
 class _ClockCallback(keras.callbacks.Callback):
     """Drives a ``TrainingClock`` from Keras: progress lines, and a stop after the
-    batch (or the epoch) in which the time budget ran out."""
+    batch (or the epoch) in which the time budget ran out.
 
-    def __init__(self, clock: TrainingClock) -> None:
+    ``agree`` turns one worker's "spent" into the decision of all workers (any of
+    them): one stopping alone would leave the others waiting in their next
+    collective. It is called as often on every worker: after each step and epoch.
+    """
+
+    def __init__(
+        self, clock: TrainingClock, agree: Callable[[bool], bool] | None = None
+    ) -> None:
         super().__init__()
         self.clock = clock
+        self.agree = agree
+
+    def _spent(self, spent: bool) -> bool:
+        if self.agree is not None:
+            self.clock.stopped = spent = self.agree(spent)
+        return spent
 
     def on_train_begin(self, logs=None) -> None:
         self.clock.start()
@@ -127,7 +92,7 @@ class _ClockCallback(keras.callbacks.Callback):
 
     def on_train_batch_end(self, batch: int, logs=None) -> None:
         loss = (logs or {}).get("loss")
-        if self.clock.after_step(None if loss is None else float(loss)):
+        if self._spent(self.clock.after_step(None if loss is None else float(loss))):
             self.model.stop_training = True
 
     def on_epoch_end(self, epoch: int, logs=None) -> None:
@@ -135,7 +100,7 @@ class _ClockCallback(keras.callbacks.Callback):
         metrics = {k: float(v) for k, v in (logs or {}).items() if k in shown}
         self.clock.log_epoch({**metrics, "learning_rate": learning_rate(self.model)})
         # The budget may run out during validation: no new epoch is started then.
-        if self.clock.check_budget():
+        if self._spent(self.clock.check_budget()):
             self.model.stop_training = True
 
 
@@ -152,19 +117,22 @@ class _HistoryLog(keras.callbacks.Callback):
     ``stopped_early`` (1.0 on the epoch the time budget ended, else 0.0).
     """
 
-    def __init__(self, directory: Path, clock: TrainingClock) -> None:
+    def __init__(
+        self, directory: Path, clock: TrainingClock, resume_from: Path | None = None
+    ) -> None:
         super().__init__()
         self.path = directory / HISTORY_FILE
+        self.saved = (resume_from or directory) / HISTORY_FILE
         self.clock = clock
         self.history: dict[str, list[float]] = {}
 
     def on_train_begin(self, logs=None) -> None:
         # Runs after BackupAndRestore has set the epoch to resume from.
         resumed = int(getattr(self.model, "_initial_epoch", 0) or 0)
-        if resumed and self.path.exists():
-            saved = json.loads(self.path.read_text(encoding="utf-8"))
+        if resumed and self.saved.exists():
+            saved = json.loads(self.saved.read_text(encoding="utf-8"))
             self.history = {key: values[:resumed] for key, values in saved.items()}
-            logger.info("Resuming training after epoch %d from %s", resumed, self.path)
+            logger.info("Resuming training after epoch %d from %s", resumed, self.saved)
 
     def on_epoch_end(self, epoch: int, logs=None) -> None:
         # Before ReduceLROnPlateau (later in the list): the rate this epoch used.
@@ -245,6 +213,28 @@ def _learning_rate_rule(
     )
 
 
+@dataclass(frozen=True)
+class LoopOptions:
+    """What a loop with its own train step (the multi-worker one) tells
+    ``fit_with_resume``; the defaults are Keras's own step.
+
+    Attributes:
+        steps_per_epoch: Steps of an epoch (the data repeats); None: until the
+            data ends.
+        validation_steps: Validation steps; None: until the data ends.
+        resume_from: Folder to resume from if not the run's own (the chief's).
+        agree: Every worker's stop decision from its own (``_ClockCallback``).
+        first_callbacks: Run before the project's callbacks: they may turn the
+            step's outputs into the logs the others read.
+    """
+
+    steps_per_epoch: int | None = None
+    validation_steps: int | None = None
+    resume_from: Path | None = None
+    agree: Callable[[bool], bool] | None = None
+    first_callbacks: tuple[keras.callbacks.Callback, ...] = ()
+
+
 def fit_with_resume(
     model: keras.Model,
     train,
@@ -253,6 +243,7 @@ def fit_with_resume(
     checkpoint_dir: str | Path,
     extra_callbacks: list[keras.callbacks.Callback] | None = None,
     clock: Callable[[], float] = time.monotonic,
+    loop: LoopOptions | None = None,
 ) -> dict[str, list[float]]:
     """Train ``model``, checkpointing each epoch into ``checkpoint_dir``.
 
@@ -271,22 +262,29 @@ def fit_with_resume(
         checkpoint_dir: Folder of this run's backup and history.
         extra_callbacks: More Keras callbacks, run after the project's.
         clock: Seconds from an arbitrary origin, for the budget and progress lines.
+        loop: What a custom train step needs of the loop (the multi-worker one).
 
     Returns:
         Per-epoch history (``loss``, ``val_loss``, ``val_token_loss`` where the
         model computes it, ``learning_rate``, ``epochs_done``, ``stopped_early``) of
         the whole training, resumed epochs included.
     """
+    loop = loop or LoopOptions()
     checkpoint_dir = Path(checkpoint_dir)
     checkpoint_dir.mkdir(parents=True, exist_ok=True)
+    resume_from = Path(loop.resume_from or checkpoint_dir)
     training_clock = TrainingClock(
         options.time_budget_minutes, options.progress_seconds, options.epochs, clock
     )
-    history_log = _HistoryLog(checkpoint_dir, training_clock)
+    history_log = _HistoryLog(checkpoint_dir, training_clock, resume_from)
     monitors = ("val_token_loss", "val_loss") if validation is not None else ()
+    backup = AtomicBackupAndRestore(
+        str(checkpoint_dir / "backup"), restore_dir=str(resume_from / "backup")
+    )
     callbacks = [
-        AtomicBackupAndRestore(str(checkpoint_dir / "backup")),
-        _ClockCallback(training_clock),
+        *loop.first_callbacks,
+        backup,
+        _ClockCallback(training_clock, loop.agree),
         history_log,
         _learning_rate_rule(options, monitors),
         *([_KeepBest(monitors)] if options.restore_best and monitors else []),
@@ -299,6 +297,8 @@ def fit_with_resume(
         callbacks=callbacks,
         verbose=options.verbose,
         shuffle=False,  # the tf.data pipeline shuffles; Keras cannot
+        steps_per_epoch=loop.steps_per_epoch,
+        validation_steps=loop.validation_steps,
     )
     shutil.rmtree(checkpoint_dir, ignore_errors=True)
     return history_log.history

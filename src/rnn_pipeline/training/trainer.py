@@ -2,8 +2,9 @@
 
 ``Trainer`` makes the distribution strategy, seeds, builds the model under the
 strategy scope and precision policy, compiles it, names its checkpoint folder after
-the options and data, trains it with the loop the strategy needs (Keras ``fit`` with
-resume, or the multi-worker loop), and returns a float32 model. A train node only
+the options and data, trains it with the one loop (``fit_with_resume``; under
+``multi_worker`` with the token train step of ``multi_worker``), and returns a
+float32 model. A train node only
 hands it a model builder and its data.
 """
 
