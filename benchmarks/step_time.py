@@ -13,8 +13,10 @@ first variant, with the CPU and the load average.
         --out benchmarks/results/step_time.json
 
 Variants: ``base`` (the run's options), ``tied`` (``tie_embeddings``),
-``threads_<intra>_<inter>`` (TensorFlow's intra- and inter-op pools), and
-``tied_threads_<intra>_<inter>``. Not a test: figures depend on the machine.
+``threads_<intra>_<inter>`` (TensorFlow's intra- and inter-op pools),
+``tied_threads_<intra>_<inter>``, and any of them ending in ``bf16`` (the model
+built under Keras' ``mixed_bfloat16`` policy, as ``precision: mixed_bfloat16``).
+Not a test: figures depend on the machine.
 """
 
 from __future__ import annotations
@@ -32,10 +34,14 @@ os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
 
 
 def parse_variant(name: str) -> tuple[dict, tuple[int, int] | None]:
-    """Model-option overrides and TensorFlow thread counts of a variant name."""
+    """Model-option overrides and TensorFlow thread counts of a variant name
+    (``bf16`` sets ``precision``, the Keras dtype policy, to mixed_bfloat16)."""
     overrides: dict = {}
     threads = None
     rest = name
+    if rest.endswith("bf16"):
+        overrides["precision"] = "mixed_bfloat16"
+        rest = rest.removesuffix("bf16").rstrip("_")
     if rest.startswith("tied"):
         overrides["tie_embeddings"] = True
         rest = rest.removeprefix("tied").lstrip("_")
@@ -44,7 +50,9 @@ def parse_variant(name: str) -> tuple[dict, tuple[int, int] | None]:
         threads = (int(intra), int(inter))
         rest = ""
     if rest not in ("", "base"):
-        raise SystemExit(f"unknown variant {name!r}: expected base, tied, threads_I_J")
+        raise SystemExit(
+            f"unknown variant {name!r}: expected base, tied, threads_I_J, bf16"
+        )
     return overrides, threads
 
 
@@ -58,6 +66,8 @@ def time_variant(kept: Path, name: str, steps: int) -> dict:
     if threads:
         tf.config.threading.set_intra_op_parallelism_threads(threads[0])
         tf.config.threading.set_inter_op_parallelism_threads(threads[1])
+    import keras
+
     from rnn_pipeline.models import Seq2Seq
     from rnn_pipeline.training.batching import frame_to_arrays, seq2seq_batches
     from rnn_pipeline.training.fit import FitOptions, compile_model
@@ -74,6 +84,8 @@ def time_variant(kept: Path, name: str, steps: int) -> dict:
     chosen = [b for _, b in zip(range(steps), batches(), strict=False)]
     tokens = int(sum((target != 0).sum() for _, target in chosen))
     options = {**params["model_options"], **overrides}
+    precision = options.pop("precision", "float32")
+    keras.config.set_dtype_policy(precision)
     model = Seq2Seq(len(vocab.source), len(vocab.target), **options)
     compile_model(model, FitOptions(learning_rate=training["learning_rate"]))
 
@@ -90,6 +102,7 @@ def time_variant(kept: Path, name: str, steps: int) -> dict:
     return {
         "variant": name,
         "model_options": options,
+        "precision": precision,
         "threads": threads,
         "parameters": int(model.count_params()),
         "steps": steps,
@@ -111,7 +124,15 @@ def machine() -> dict:
         ),
         "unknown",
     )
-    return {"cpu": cpu, "cores": os.cpu_count(), "load_average": os.getloadavg()}
+    flags = sorted(
+        {f for f in lscpu.split() if f.startswith(("avx512", "amx")) or f == "avx2"}
+    )
+    return {
+        "cpu": cpu,
+        "vector_flags": flags,
+        "cores": os.cpu_count(),
+        "load_average": os.getloadavg(),
+    }
 
 
 def main() -> None:
