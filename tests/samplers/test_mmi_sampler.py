@@ -147,3 +147,30 @@ def test_sampled_candidates_carry_their_model_log_probability_and_get_reranked()
 def test_candidates_must_be_beam_or_sample():
     with pytest.raises(ValueError, match="candidates must be beam or sample"):
         samplers.get("mmi", language_model=FakeReplyModel(), candidates="top")
+
+
+class DoublingModel(FakeReplyModel):
+    """Finds 'bb' likely (a word), 'dd' unlikely."""
+
+    def probability(self, context, token):
+        return {4: 0.5, 6: 0.001}.get(token, 0.1)
+
+
+def test_unlikely_doubled_characters_are_dropped_likely_ones_kept():
+    sampler = samplers.get(
+        "mmi",
+        language_model=DoublingModel(),
+        num_beams=2,
+        no_repeat_ngram=0,
+        mmi_weight=0.0,
+        doubled_min_probability=0.01,
+    )
+    scores, lengths = np.array([[-0.1, -1.0]]), np.array([[3, 3]])
+    # 'dd' is the more likely candidate, but its doubling is not a word: 'ad' wins.
+    unlikely = np.array([[[6, 6, EOS], [3, 6, EOS]]])
+    assert sampler.rerank(unlikely, scores, lengths).tolist() == [[3, 6, EOS]]
+    # 'bb' is a likely doubling: it stays and wins on its score.
+    likely = np.array([[[4, 4, EOS], [3, 6, EOS]]])
+    assert sampler.rerank(likely, scores, lengths).tolist() == [[4, 4, EOS]]
+    with pytest.raises(ValueError, match="doubled_min_probability must be in"):
+        samplers.get("mmi", language_model=DoublingModel(), doubled_min_probability=1)

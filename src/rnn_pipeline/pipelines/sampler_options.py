@@ -39,6 +39,9 @@ class MmiOptions(SamplerOptions):
     length_penalty: float = Field(1.0, ge=0)
     mmi_weight: float = Field(0.5, ge=0)
     no_repeat_ngram: int = Field(2, ge=0)
+    # Drop candidates doubling a character the reply model finds unlikely there
+    # (p < this: 们们 ~0, 不不错 0.0006; 谢谢 0.92, 看看 0.20); 0: off.
+    doubled_min_probability: float = Field(0.0, ge=0, lt=1)
     # beam: rerank the beam; sample: rerank num_beams nucleus samples (top_p).
     candidates: Literal["beam", "sample"] = "beam"
     top_p: float = Field(0.9, gt=0, le=1)

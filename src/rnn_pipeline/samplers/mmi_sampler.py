@@ -23,9 +23,12 @@ from rnn_pipeline.text.specials import EOS, PAD
 
 
 class ReplyLanguageModel(Protocol):
-    """What the reranker needs of a language model: ``log p(T)`` of id sequences."""
+    """What the reranker needs of a language model: ``log p(T)`` of id sequences,
+    and ``p(token | context)`` (for doubled characters)."""
 
     def log_probs(self, sequences) -> np.ndarray: ...
+
+    def probability(self, context, token: int) -> float: ...
 
 
 class MmiSampler(BeamSampler):
@@ -34,8 +37,11 @@ class MmiSampler(BeamSampler):
     Each of the ``num_beams`` finished candidates ``T`` is scored
     ``(log p(T|S) - mmi_weight * log p_lm(T)) / lp(|T|)``, with the GNMT length
     penalty ``lp``; a candidate that repeats an n-gram of ``no_repeat_ngram`` tokens
-    ("我我我", "你你你你") is dropped unless every candidate does. With
-    ``mmi_weight=0`` and ``no_repeat_ngram=0`` it chooses exactly as ``BeamSampler``.
+    ("我我我", "你你你你") is dropped unless every candidate does, and so is one
+    with an immediately doubled character that the language model finds unlikely
+    there (below ``doubled_min_probability``: 们们 and 不不错 go, 谢谢 and 妈妈 stay).
+    With ``mmi_weight=0``, ``no_repeat_ngram=0`` and ``doubled_min_probability=0``
+    it chooses exactly as ``BeamSampler``.
 
     The choice is made outside the compiled search loop (``rerank``), on the beams
     that ``search`` returns, so any Python language model can score them.
@@ -55,6 +61,9 @@ class MmiSampler(BeamSampler):
         mmi_weight: ``lambda``; 0 is plain beam search, 0.2-0.5 is the usual range.
         no_repeat_ngram: Drop candidates that repeat an n-gram of this many tokens;
             0 turns it off.
+        doubled_min_probability: Drop candidates with a character repeated at once
+            where ``language_model.probability`` of the repeat is below this; 0
+            turns it off.
         candidates: ``beam`` (beam search) or ``sample`` (nucleus samples).
         top_p: The nucleus mass of ``sample`` candidates.
         top_k: The largest nucleus of ``sample`` candidates (0: no limit); 50 keeps
@@ -71,6 +80,7 @@ class MmiSampler(BeamSampler):
         length_penalty: float = 1.0,
         mmi_weight: float = 0.5,
         no_repeat_ngram: int = 2,
+        doubled_min_probability: float = 0.0,
         candidates: str = "beam",
         top_p: float = 0.9,
         top_k: int = 50,
@@ -95,9 +105,15 @@ class MmiSampler(BeamSampler):
             raise ValueError(f"mmi_weight must be >= 0, got {mmi_weight}")
         if no_repeat_ngram < 0:
             raise ValueError(f"no_repeat_ngram must be >= 0, got {no_repeat_ngram}")
+        if not 0 <= doubled_min_probability < 1:
+            raise ValueError(
+                "doubled_min_probability must be in [0, 1), "
+                f"got {doubled_min_probability}"
+            )
         self.language_model = language_model
         self.mmi_weight = mmi_weight
         self.no_repeat_ngram = no_repeat_ngram
+        self.doubled_min_probability = doubled_min_probability
 
     def search(
         self,
@@ -150,21 +166,34 @@ class MmiSampler(BeamSampler):
             )
         lengths = np.maximum(np.asarray(lengths).reshape(-1), 1)
         total = total / ((5.0 + lengths) / 6.0) ** self.length_penalty
-        if self.no_repeat_ngram:
-            repeats = np.array(
-                [_repeats_ngram(_reply(row), self.no_repeat_ngram) for row in flat]
-            ).reshape(batch, beams)
-            # Keep a row's candidates as they are when all of them repeat.
-            drop = repeats & ~repeats.all(axis=1, keepdims=True)
-            total = np.where(drop.reshape(-1), -np.inf, total)
+        faulty = np.array([self._faulty(_reply(row)) for row in flat])
+        faulty = faulty.reshape(batch, beams)
+        # Keep a row's candidates as they are when all of them are faulty.
+        drop = faulty & ~faulty.all(axis=1, keepdims=True)
+        total = np.where(drop.reshape(-1), -np.inf, total)
         best = np.argmax(total.reshape(batch, beams), axis=1)
         return sequences[np.arange(batch), best]
+
+    def _faulty(self, ids: list[int]) -> bool:
+        """Whether a candidate repeats an n-gram or doubles a character where the
+        language model does not expect it."""
+        if self.no_repeat_ngram and _repeats_ngram(ids, self.no_repeat_ngram):
+            return True
+        if not self.doubled_min_probability:
+            return False
+        return any(
+            ids[i] == ids[i - 1]
+            and self.language_model.probability(ids[:i], ids[i])
+            < self.doubled_min_probability
+            for i in range(1, len(ids))
+        )
 
     def get_config(self) -> dict:
         return {
             **super().get_config(),
             "mmi_weight": self.mmi_weight,
             "no_repeat_ngram": self.no_repeat_ngram,
+            "doubled_min_probability": self.doubled_min_probability,
             "candidates": self.candidates,
             "top_p": self.top_p,
             "top_k": self.top_k,
