@@ -79,6 +79,10 @@ class TrainingOptions(FitParameters):
 class EvaluationOptions(SamplerChoice):
     batch_size: int = Field(128, ge=1)
     max_reply_length: int = Field(30, ge=1)
+    # Decoded test pairs (BLEU, diversity, fluency): a seeded sample of decode_pairs
+    # of the test split (decode_seed), or all of it (None).
+    decode_pairs: int | None = Field(None, ge=1)
+    decode_seed: int = 0
     # Order of the reply language model: the count baseline MMI decoding divides by.
     language_model_order: int = Field(3, ge=1, le=5)
     # Order of the count model of the replies the network is interpolated with for
