@@ -13,7 +13,11 @@ import pandas as pd
 
 from rnn_pipeline.evaluation import fluency, relevance
 from rnn_pipeline.hints import KerasModel
-from rnn_pipeline.pipelines.seq2seq.options import EvaluationOptions
+from rnn_pipeline.pipelines.seq2seq.options import (
+    BucketOptions,
+    EvaluationOptions,
+    reply_length,
+)
 from rnn_pipeline.pipelines.tracking import scalar_metrics
 from rnn_pipeline.text.ngram import NgramLanguageModel
 from rnn_pipeline.text.specials import EOS
@@ -44,6 +48,7 @@ def decode_test_set(
     vocab: PairVocabulary,
     evaluation_options: EvaluationOptions,
     reply_language_model: NgramLanguageModel | None = None,
+    bucket_choice: BucketOptions | None = None,
 ) -> pd.DataFrame:
     """Decode the test sources with the configured sampler, in batches: all of
     them, or a seeded sample of ``decode_pairs`` (``decode_seed``), in test order.
@@ -51,6 +56,8 @@ def decode_test_set(
     Args:
         reply_language_model: The reply language model; the ``mmi`` sampler
             reranks its candidates with it.
+        bucket_choice: The run's buckets: replies are as long as their
+            ``reply_length`` where they set it.
 
     Returns:
         One row per decoded test pair: ``source``, ``reference`` and ``output``
@@ -60,7 +67,9 @@ def decode_test_set(
 
     options = evaluation_options
     generator = Seq2SeqGenerator(
-        model, make_sampler(options, reply_language_model), options.max_reply_length
+        model,
+        make_sampler(options, reply_language_model),
+        reply_length(options, bucket_choice),
     )
     chosen = sample_rows(len(test_buckets), options.decode_pairs, options.decode_seed)
     pairs = test_buckets.iloc[chosen]
