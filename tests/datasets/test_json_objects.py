@@ -6,7 +6,12 @@ import json
 import pytest
 
 from rnn_pipeline.chat import ResponderConfig
-from rnn_pipeline.datasets import ResponderConfigDataset, VocabularyDataset
+from rnn_pipeline.datasets import (
+    BucketChoiceDataset,
+    ResponderConfigDataset,
+    VocabularyDataset,
+)
+from rnn_pipeline.pipelines.seq2seq.options import BucketOptions
 from rnn_pipeline.text.cleaning import CleaningRules
 from rnn_pipeline.text.vocab import PairVocabulary, Vocabulary, build_vocab
 
@@ -58,3 +63,13 @@ def test_the_responder_config_comes_back_as_saved(tmp_path):
     dataset = versioned(ResponderConfigDataset, tmp_path / "responder_config.json")
     dataset.save(config)
     assert dataset.load() == config
+
+
+def test_the_chosen_buckets_come_back_as_options_with_sizes(tmp_path):
+    chosen = BucketOptions(buckets=[(5, 10), (15, 20)], reply_length=20)
+    dataset = BucketChoiceDataset(filepath=str(tmp_path / "bucket_choice.json"))
+    dataset.save(chosen)
+    loaded = dataset.load()
+    assert loaded == chosen and loaded.max_source_len == 15
+    saved = json.loads((tmp_path / "bucket_choice.json").read_text())
+    assert saved["buckets"] == [[5, 10], [15, 20]] and saved["reply_length"] == 20

@@ -1,6 +1,8 @@
 """Count models of the replies: fitted once per order, compared with the network,
 mixed with it."""
 
+import logging
+
 import numpy as np
 import pytest
 
@@ -60,3 +62,12 @@ def test_a_count_model_worse_everywhere_gets_no_weight():
 def test_the_mixture_needs_the_same_tokens_from_both_models():
     with pytest.raises(ValueError, match="same tokens"):
         mixture_perplexity(np.array([0.5, 0.5]), np.array([0.5]), 0.5)
+
+
+def test_fits_and_scoring_end_with_a_line_of_their_time(caplog):
+    with caplog.at_level(logging.INFO, logger="rnn_pipeline.training.progress"):
+        models = fit_count_models(REPLIES, [1, 2], 10, "reply count models")
+        count_probabilities(models[2], REPLIES, "scoring the replies")
+    messages = [r.getMessage() for r in caplog.records]
+    assert messages[0].startswith(f"fitting reply count models: {2 * len(REPLIES)} ")
+    assert messages[1].startswith(f"scoring the replies: {len(REPLIES)} done in ")

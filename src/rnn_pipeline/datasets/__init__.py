@@ -4,6 +4,7 @@ Kedro)."""
 from rnn_pipeline.datasets.conv_corpus_dataset import ConvCorpusDataset
 from rnn_pipeline.datasets.digits_dataset import DigitsDataset
 from rnn_pipeline.datasets.json_objects import (
+    BucketChoiceDataset,
     NgramModelDataset,
     NgramModelsDataset,
     ResponderConfigDataset,
@@ -35,6 +36,7 @@ def __getattr__(name: str):
 
 
 __all__ = [
+    "BucketChoiceDataset",
     "ConvCorpusDataset",
     "DigitsDataset",
     "NgramModelDataset",

@@ -7,10 +7,15 @@ format stays each class's ``to_dict``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rnn_pipeline.chat import ResponderConfig
 from rnn_pipeline.datasets.versioned import VersionedJSONDataset
 from rnn_pipeline.text.ngram import NgramLanguageModel
 from rnn_pipeline.text.vocab import PairVocabulary, Vocabulary, vocabulary_from_dict
+
+if TYPE_CHECKING:
+    from rnn_pipeline.pipelines.seq2seq.options import BucketOptions
 
 
 class VocabularyDataset(VersionedJSONDataset):
@@ -22,6 +27,21 @@ class VocabularyDataset(VersionedJSONDataset):
 
     def save(self, data: PairVocabulary | Vocabulary) -> None:
         super().save(data.to_dict())
+
+
+class BucketChoiceDataset(VersionedJSONDataset):
+    """The buckets a seq2seq run chose (``BucketOptions`` with sizes, never
+    ``auto``), as JSON: what bucketing, training, evaluation and the answer
+    settings read."""
+
+    def load(self) -> BucketOptions:
+        # Imported here: loading the datasets must not load the pipelines.
+        from rnn_pipeline.pipelines.seq2seq.options import BucketOptions
+
+        return BucketOptions.model_validate(super().load())
+
+    def save(self, data: BucketOptions) -> None:
+        super().save(data.model_dump(mode="json"))
 
 
 class ResponderConfigDataset(VersionedJSONDataset):

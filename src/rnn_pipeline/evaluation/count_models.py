@@ -7,48 +7,87 @@ read by whatever needs it: the baseline perplexities, the interpolation, MMI.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
 from rnn_pipeline.text.ngram import NgramLanguageModel
+from rnn_pipeline.training.progress import Progress
 
 # The baselines of the evaluation report, by name and order.
 BASELINE_ORDERS = {"unigram": 1, "bigram": 2, "trigram": 3}
 
 
 def fit_count_models(
-    sequences: Iterable[Sequence[int]], orders: Iterable[int], vocabulary_size: int
+    sequences: Iterable[Sequence[int]],
+    orders: Iterable[int],
+    vocabulary_size: int,
+    what: str = "count models",
 ) -> dict[int, NgramLanguageModel]:
-    """One n-gram model of ``sequences`` per distinct order in ``orders``."""
-    sequences = list(sequences)
-    return {
-        order: NgramLanguageModel(order, vocabulary_size).fit(sequences)
-        for order in sorted(set(orders))
+    """One n-gram model of ``sequences`` per distinct order in ``orders``, with
+    progress lines named ``what``."""
+    sequences, orders = list(sequences), sorted(set(orders))
+    progress = Progress(len(sequences) * len(orders), f"fitting {what}")
+    models = {
+        order: NgramLanguageModel(order, vocabulary_size).fit(
+            _counted(sequences, progress)
+        )
+        for order in orders
     }
+    progress.done()
+    return models
+
+
+def fit_count_model(
+    sequences: Iterable[Sequence[int]],
+    order: int,
+    vocabulary_size: int,
+    what: str = "count model",
+) -> NgramLanguageModel:
+    """An n-gram model of ``sequences`` of ``order``, with progress lines."""
+    return fit_count_models(sequences, [order], vocabulary_size, what)[order]
+
+
+def _counted(
+    sequences: Iterable[Sequence[int]], progress: Progress
+) -> Iterator[Sequence[int]]:
+    for sequence in sequences:
+        yield sequence
+        progress.advance()
 
 
 def baseline_comparison(
     model_perplexity: float,
     targets: Sequence[Sequence[int]],
     models: Mapping[int, NgramLanguageModel],
+    progress: Progress | None = None,
 ) -> dict[str, float]:
     """The network's per-token perplexity of ``targets`` beside each baseline's
     (``unigram``, ``bigram``, ``trigram``) and the ratios ``ratio_to_<name>``: below
-    1, the network predicts the replies better than that count table."""
+    1, the network predicts the replies better than that count table.
+
+    Args:
+        progress: Counts one unit per target scored by each baseline.
+    """
     entry = {"model": model_perplexity}
     for name, order in BASELINE_ORDERS.items():
-        entry[name] = models[order].perplexity(targets)
+        scored = targets if progress is None else _counted(targets, progress)
+        entry[name] = models[order].perplexity(scored)
         entry[f"ratio_to_{name}"] = model_perplexity / entry[name]
     return entry
 
 
 def count_probabilities(
-    model: NgramLanguageModel, targets: Iterable[Sequence[int]]
+    model: NgramLanguageModel,
+    targets: Sequence[Sequence[int]],
+    what: str = "count-model scoring",
 ) -> np.ndarray:
     """The probability ``model`` gives every token of ``targets`` (EOS included),
-    concatenated in order."""
-    return np.concatenate([model.token_probabilities(t) for t in targets])
+    concatenated in order; progress lines are named ``what``."""
+    progress = Progress(len(targets), what)
+    return np.concatenate(
+        [model.token_probabilities(t) for t in progress.iterate(targets)]
+    )
 
 
 def mixture_perplexities(

@@ -54,3 +54,58 @@ def assign_buckets(
 def bucket_name(bucket: tuple[int, int]) -> str:
     """A stable metric-friendly name such as ``10x15``."""
     return f"{bucket[0]}x{bucket[1]}"
+
+
+def choose_buckets(
+    source_lengths: Sequence[int] | np.ndarray,
+    target_lengths: Sequence[int] | np.ndarray,
+    percentiles: Sequence[float] = (50, 80, 95, 99),
+    round_to: int = 5,
+) -> list[tuple[int, int]]:
+    """Buckets at length percentiles of a corpus: one per percentile, its source
+    and target sizes the percentiles of ``source_lengths`` and ``target_lengths``
+    rounded up to a multiple of ``round_to``; equal sizes merge into one bucket.
+
+    Pairs longer than the last bucket (about ``100 - percentiles[-1]`` percent in
+    each dimension) are left to the caller to drop and count.
+
+    Raises:
+        ValueError: If there are no lengths, or the percentiles do not grow within
+            (0, 100].
+    """
+    if len(source_lengths) == 0 or len(source_lengths) != len(target_lengths):
+        raise ValueError(
+            "expected the source and target lengths of the same pairs (at least one), "
+            f"got {len(source_lengths)} and {len(target_lengths)}"
+        )
+    if round_to < 1:
+        raise ValueError(f"round_to must be a positive int, got {round_to!r}")
+    validate_percentiles(percentiles)
+    sizes = [
+        np.ceil(np.percentile(lengths, percentiles) / round_to).astype(int) * round_to
+        for lengths in (source_lengths, target_lengths)
+    ]
+    buckets: list[tuple[int, int]] = []
+    for source, target in zip(*sizes, strict=True):
+        bucket = (max(int(source), round_to), max(int(target), round_to))
+        if not buckets or bucket != buckets[-1]:
+            buckets.append(bucket)
+    return validate_buckets(buckets)
+
+
+def validate_percentiles(percentiles: Sequence[float]) -> list[float]:
+    """Check that percentiles grow strictly within (0, 100].
+
+    Raises:
+        ValueError: If they are empty, out of range or do not grow.
+    """
+    checked = [float(p) for p in percentiles]
+    if (
+        not checked
+        or not all(0 < p <= 100 for p in checked)
+        or any(b <= a for a, b in zip(checked, checked[1:], strict=False))
+    ):
+        raise ValueError(
+            f"percentiles must grow strictly within (0, 100], got {list(percentiles)!r}"
+        )
+    return checked

@@ -10,17 +10,9 @@ import logging
 import time
 from collections.abc import Callable
 
+from rnn_pipeline.training.progress import format_duration
+
 logger = logging.getLogger(__name__)
-
-
-def _duration(seconds: float) -> str:
-    """``1h02m03s``, ``2m03s`` or ``3s``."""
-    seconds = int(round(max(seconds, 0.0)))
-    hours, rest = divmod(seconds, 3600)
-    minutes, seconds = divmod(rest, 60)
-    if hours:
-        return f"{hours}h{minutes:02d}m{seconds:02d}s"
-    return f"{minutes}m{seconds:02d}s" if minutes else f"{seconds}s"
 
 
 class TrainingClock:
@@ -96,7 +88,7 @@ class TrainingClock:
             "Epoch %d%s done in %s: %s",
             self.epoch + 1,
             f"/{self.epochs}" if self.epochs else "",
-            _duration(self.clock() - self.epoch_started),
+            format_duration(self.clock() - self.epoch_started),
             ", ".join(f"{name} {value:.4g}" for name, value in metrics.items()),
         )
 
@@ -114,7 +106,7 @@ class TrainingClock:
         elapsed = now - self.epoch_started
         if self.total_steps:
             eta = elapsed / self.steps * max(self.total_steps - self.steps, 0)
-            where, eta_text = f"{self.steps}/{self.total_steps}", _duration(eta)
+            where, eta_text = f"{self.steps}/{self.total_steps}", format_duration(eta)
         else:
             where, eta_text = str(self.steps), "?"
         logger.info(
@@ -123,6 +115,6 @@ class TrainingClock:
             f"/{self.epochs}" if self.epochs else "",
             where,
             "?" if loss is None else f"{loss:.4f}",
-            _duration(elapsed),
+            format_duration(elapsed),
             eta_text,
         )

@@ -16,6 +16,7 @@ from rnn_pipeline.backend import compile_function
 from rnn_pipeline.text.specials import PAD
 from rnn_pipeline.training.batching import pad_ids, teacher_forcing_inputs
 from rnn_pipeline.training.metrics import masked_token_sums, token_crossentropy
+from rnn_pipeline.training.progress import Progress
 
 # One compiled function per model and measure, for the model's lifetime: the
 # evaluation, the interpolation and the relevance ranking share its traces instead
@@ -46,11 +47,13 @@ def evaluate_by_bucket(
     bucket_ids: np.ndarray,
     bucket_names: Sequence[str],
     batch_size: int = 64,
+    what: str = "teacher-forced test pairs",
 ) -> dict[str, dict[str, float]]:
     """Mean token loss, perplexity and accuracy of each bucket and of all pairs.
 
     Every non-PAD target token counts once, so a bucket's loss is the mean negative
-    log-likelihood per token and its perplexity ``exp(loss)``.
+    log-likelihood per token and its perplexity ``exp(loss)``. Progress is logged
+    as ``what`` (``rnn_pipeline.training.progress``).
 
     Returns:
         ``{bucket_name: {"pairs", "tokens", "loss", "perplexity", "accuracy"}}`` for
@@ -59,6 +62,7 @@ def evaluate_by_bucket(
     sums = _teacher_forced(model, masked_token_sums)
     results: dict[str, dict[str, float]] = {}
     totals = np.zeros(3)
+    progress = Progress(int(np.isin(bucket_ids, range(len(bucket_names))).sum()), what)
     for index, name in enumerate(bucket_names):
         rows = np.flatnonzero(bucket_ids == index)
         if len(rows) == 0:
@@ -71,8 +75,10 @@ def evaluate_by_bucket(
             target = target[:, : max(1, int((target != PAD).sum(1).max()))]
             batch = sums(source, teacher_forcing_inputs(target), target)
             bucket_totals += [float(ops.convert_to_numpy(x)) for x in batch]
+            progress.advance(len(chosen))
         totals += bucket_totals
         results[name] = _summarise(bucket_totals, len(rows))
+    progress.done()
     results["all"] = _summarise(totals, int(sum(r["pairs"] for r in results.values())))
     return results
 
@@ -94,6 +100,7 @@ def token_probabilities(
     sources: Sequence[Sequence[int]],
     targets: Sequence[Sequence[int]],
     batch_size: int = 64,
+    what: str = "teacher-forced pairs",
 ) -> list[np.ndarray]:
     """The teacher-forced probability the model gives each target token.
 
@@ -101,6 +108,8 @@ def token_probabilities(
         model: A seq2seq model taking ``[source, decoder_tokens]``, giving logits.
         sources: Source id sequences.
         targets: Target id sequences, each ending with EOS (no PAD).
+        batch_size: Pairs per batch.
+        what: What the pairs are, for the progress lines.
 
     Returns:
         One array per pair, ``P(target[i] | source, target[:i])`` for every token of
@@ -112,6 +121,7 @@ def token_probabilities(
         range(len(targets)), key=lambda i: (len(targets[i]), len(sources[i]))
     )
     result: list[np.ndarray] = [np.empty(0)] * len(targets)
+    progress = Progress(len(targets), what)
     for start in range(0, len(order), batch_size):
         rows = order[start : start + batch_size]
         source = pad_ids([sources[i] for i in rows])
@@ -121,4 +131,6 @@ def token_probabilities(
         )
         for position, row in enumerate(rows):
             result[row] = np.exp(-nll[position, : len(targets[row])].astype(np.float64))
+        progress.advance(len(rows))
+    progress.done()
     return result

@@ -143,3 +143,23 @@ def test_mmi_decoding_runs_from_yaml_options(tmp_path):
     assert report["sampler"] == "mmi" and report["pairs"] > 0
     assert all(len(example["output"]) <= 5 for example in report["examples"])
     assert catalog.load("chatbot.replies")["sampler"] == "mmi"
+
+
+def test_auto_buckets_are_chosen_from_the_corpus_and_bound_the_answers(tmp_path):
+    buckets = {"buckets": "auto", "percentiles": [50, 90]}
+    pipeline = create_pipeline().to_nodes(
+        "chatbot.bucket_pairs_node", "chatbot.configure_responder_node"
+    )
+    catalog = catalog_for(conv_corpus(), tmp_path, bucket_options=buckets)
+    SequentialRunner().run(pipeline, catalog)
+    report = catalog.load("chatbot.bucket_report")
+    # 30 pairs 你好X -> 我很好谢谢Y (3 and 6 + EOS tokens) and 3 pairs 我很好谢谢Y ->
+    # 再见朋友 (6 and 4 + EOS): the median and 90th percentile, rounded up to fives,
+    # are one bucket, and the three longer prompts are dropped and counted.
+    assert report["buckets"] == [[5, 10]]
+    assert report["reply_length"] == 10 and report["max_source_length"] == 5
+    assert report["too_long"]["train"] + report["too_long"]["test"] == 3
+    kept = catalog.load("chatbot.cleaning_report")["pairs_kept"]
+    assert sum(report["train"].values()) + sum(report["test"].values()) == kept - 3
+    config = catalog.load("chatbot.responder_config")
+    assert (config.max_source_length, config.max_reply_length) == (5, 10)

@@ -3,9 +3,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from rnn_pipeline.pipelines.options import OptionsError
 from rnn_pipeline.pipelines.seq2seq import nodes
 from rnn_pipeline.pipelines.seq2seq.options import (
     BucketOptions,
+    EvaluationOptions,
     ModelOptions,
     SplitOptions,
     TrainingOptions,
@@ -149,3 +151,31 @@ def test_the_validation_split_is_seeded_disjoint_and_of_the_asked_share():
     assert validation["row"].tolist() == again["row"].tolist()
     with pytest.raises(ValueError, match="validation_fraction"):
         parse(TrainingOptions, {"validation_fraction": 1.5})
+
+
+def test_fixed_buckets_are_the_choice_as_set():
+    assert nodes.choose_bucket_sizes(pd.DataFrame(), BUCKETS) is BUCKETS
+
+
+def test_auto_buckets_are_chosen_from_the_training_lengths_eos_counted():
+    vocabulary = nodes.build_vocabulary(PAIRS, VocabOptions())
+    ids = nodes.vectorize_pairs(PAIRS, vocabulary)  # targets 4, 6 and 3 ids with EOS
+    auto = parse(BucketOptions, {"buckets": "auto", "percentiles": [50, 100]})
+    chosen = nodes.choose_bucket_sizes(ids, auto)
+    assert chosen.buckets == [(5, 5), (5, 10)]
+    assert chosen.reply_length == 10 and chosen.max_source_len == 5
+    assert chosen.max_reply_length(EvaluationOptions(max_reply_length=30)) == 10
+    _, _, report = nodes.bucket_pairs(ids, ids, chosen)
+    assert report["too_long"] == {"train": 0, "test": 0}
+    with pytest.raises(CorpusError, match="auto needs training pairs"):
+        nodes.choose_bucket_sizes(ids.iloc[:0], auto)
+
+
+def test_auto_buckets_have_no_sizes_until_chosen():
+    auto = parse(BucketOptions, {"buckets": "auto"})
+    with pytest.raises(ValueError, match="chosen from the training split"):
+        _ = auto.max_source_len
+    with pytest.raises(OptionsError, match="percentiles"):
+        parse(BucketOptions, {"buckets": "auto", "percentiles": [90, 50]})
+    with pytest.raises(OptionsError, match="buckets"):
+        parse(BucketOptions, {"buckets": "automatic"})

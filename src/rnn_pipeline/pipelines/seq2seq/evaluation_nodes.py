@@ -22,6 +22,7 @@ from rnn_pipeline.pipelines.tracking import scalar_metrics
 from rnn_pipeline.text.buckets import bucket_name
 from rnn_pipeline.text.ngram import NgramLanguageModel
 from rnn_pipeline.text.vocab import PairVocabulary
+from rnn_pipeline.training.progress import Progress
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +84,7 @@ def fit_reply_count_models(
         options.interpolation_order,
     ]
     return count_models.fit_count_models(
-        train_buckets["target_ids"], orders, len(vocab.target)
+        train_buckets["target_ids"], orders, len(vocab.target), "reply count models"
     )
 
 
@@ -103,8 +104,12 @@ def fit_validation_count_model(
 ) -> NgramLanguageModel:
     """A count model of the replies the network was fitted on (not the validation
     pairs), of ``interpolation_order``: its weight is chosen on validation."""
-    order = evaluation_options.interpolation_order
-    return NgramLanguageModel(order, len(vocab.target)).fit(fit_buckets["target_ids"])
+    return count_models.fit_count_model(
+        fit_buckets["target_ids"],
+        evaluation_options.interpolation_order,
+        len(vocab.target),
+        "count model of the fit replies",
+    )
 
 
 def fit_utterance_count_model(
@@ -117,8 +122,12 @@ def fit_utterance_count_model(
     texts = list(train_buckets["target_ids"])
     if vocab.shared:
         texts += list(train_buckets["source_ids"])
-    order = evaluation_options.fluency_order
-    return NgramLanguageModel(order, len(vocab.target)).fit(texts)
+    return count_models.fit_count_model(
+        texts,
+        evaluation_options.fluency_order,
+        len(vocab.target),
+        "count model of the training utterances",
+    )
 
 
 def compare_with_baselines(
@@ -140,14 +149,18 @@ def compare_with_baselines(
         rows = test_buckets[test_buckets["bucket"] == index]
         if len(rows):
             groups[bucket_name(bucket)] = rows
+    scored = len(count_models.BASELINE_ORDERS) * sum(map(len, groups.values()))
+    progress = Progress(scored, "count-baseline scoring of the test replies")
     report = {
         group: count_models.baseline_comparison(
             evaluation_report["buckets"][group]["perplexity"],
             list(rows["target_ids"]),
             reply_count_models,
+            progress,
         )
         for group, rows in groups.items()
     }
+    progress.done()
     overall = report["all"]
     logger.info(
         "Test perplexity %.1f; count baselines of the replies: unigram %.1f, "
@@ -167,12 +180,14 @@ def compare_with_baselines(
     return scalar_metrics(metrics), report
 
 
-def _network_probabilities(model: KerasModel, pairs: pd.DataFrame) -> np.ndarray:
+def _network_probabilities(
+    model: KerasModel, pairs: pd.DataFrame, what: str
+) -> np.ndarray:
     from rnn_pipeline.training.evaluation import token_probabilities
 
     targets = [list(t) for t in pairs["target_ids"]]
     return np.concatenate(
-        token_probabilities(model, list(pairs["source_ids"]), targets)
+        token_probabilities(model, list(pairs["source_ids"]), targets, what=what)
     )
 
 
@@ -189,9 +204,13 @@ def choose_interpolation_weight(
         (per-token perplexities).
     """
     validation = count_models.mixture_perplexities(
-        _network_probabilities(model, validation_buckets),
+        _network_probabilities(
+            model, validation_buckets, "teacher-forced validation pairs"
+        ),
         count_models.count_probabilities(
-            validation_count_model, validation_buckets["target_ids"]
+            validation_count_model,
+            validation_buckets["target_ids"],
+            "count-model scoring of the validation replies",
         ),
     )
     return {
@@ -224,9 +243,11 @@ def evaluate_interpolation(
     weight = interpolation_weight_report["weight"]
     trigram = baseline_report["all"]["trigram"]
     mixture = count_models.mixture_perplexities(
-        _network_probabilities(model, test_buckets),
+        _network_probabilities(model, test_buckets, "teacher-forced test pairs"),
         count_models.count_probabilities(
-            reply_count_models[order], test_buckets["target_ids"]
+            reply_count_models[order],
+            test_buckets["target_ids"],
+            "count-model scoring of the test replies",
         ),
         weight,
     )

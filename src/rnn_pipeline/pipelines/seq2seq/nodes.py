@@ -25,8 +25,9 @@ from rnn_pipeline.pipelines.seq2seq.options import (
     SplitOptions,
     TrainingOptions,
     VocabOptions,
+    reply_length,
 )
-from rnn_pipeline.text.buckets import assign_buckets, bucket_name
+from rnn_pipeline.text.buckets import assign_buckets, bucket_name, choose_buckets
 from rnn_pipeline.text.errors import CorpusError
 from rnn_pipeline.text.specials import EOS
 from rnn_pipeline.text.split import split_frame
@@ -103,6 +104,40 @@ def vectorize_pairs(pairs: pd.DataFrame, vocab: PairVocabulary) -> pd.DataFrame:
     return pd.DataFrame({"source_ids": source_ids, "target_ids": target_ids})
 
 
+def choose_bucket_sizes(
+    train_ids: pd.DataFrame, bucket_options: BucketOptions
+) -> BucketOptions:
+    """The buckets of the run: ``bucket_options`` as set, or for ``buckets: auto``
+    one bucket at each of its ``percentiles`` of the training split's token lengths
+    (the target's EOS counted), rounded up to ``round_to``, with the last bucket's
+    target size as the reply length. Bucketing, training, evaluation and the
+    answer settings all read this choice.
+
+    Raises:
+        CorpusError: If the buckets are ``auto`` and the training split is empty.
+    """
+    if not bucket_options.auto:
+        return bucket_options
+    if not len(train_ids):
+        raise CorpusError("buckets: auto needs training pairs to measure, got none")
+    buckets = choose_buckets(
+        train_ids["source_ids"].map(len).to_numpy(),
+        train_ids["target_ids"].map(len).to_numpy(),
+        bucket_options.percentiles,
+        bucket_options.round_to,
+    )
+    logger.info(
+        "Buckets chosen at the %s percentiles of the training lengths: %s; "
+        "replies of at most %d tokens",
+        "/".join(f"{p:g}" for p in bucket_options.percentiles),
+        ", ".join(bucket_name(b) for b in buckets),
+        buckets[-1][1],
+    )
+    return bucket_options.model_copy(
+        update={"buckets": buckets, "reply_length": buckets[-1][1]}
+    )
+
+
 def bucket_pairs(
     train_ids: pd.DataFrame, test_ids: pd.DataFrame, bucket_options: BucketOptions
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
@@ -116,7 +151,12 @@ def bucket_pairs(
         CorpusError: If no pair of a split fits the largest bucket.
     """
     buckets = bucket_options.buckets
-    report: dict = {"buckets": [list(b) for b in buckets], "too_long": {}}
+    report: dict = {
+        "buckets": [list(b) for b in buckets],
+        "max_source_length": bucket_options.max_source_len,
+        "reply_length": bucket_options.reply_length,
+        "too_long": {},
+    }
     bucketed = []
     for split, frame in (("train", train_ids), ("test", test_ids)):
         index = assign_buckets(
@@ -227,9 +267,10 @@ def plot_attention_maps(
     test_buckets: pd.DataFrame,
     vocab: PairVocabulary,
     evaluation_options: EvaluationOptions,
+    bucket_choice: BucketOptions | None = None,
 ) -> Figure:
     """Where the attention looked while the model wrote its greedy outputs for the
-    first ``attention_examples`` test sources."""
+    first ``attention_examples`` test sources (as long as the run's replies)."""
     from rnn_pipeline import samplers
     from rnn_pipeline.models.seq2seq_generator import Seq2SeqGenerator
     from rnn_pipeline.plotting import plot_attention
@@ -239,7 +280,7 @@ def plot_attention_maps(
     if not sources:
         return plot_attention([], title="attention (no examples)")
     generator = Seq2SeqGenerator(
-        model, samplers.get("greedy"), options.max_reply_length
+        model, samplers.get("greedy"), reply_length(options, bucket_choice)
     )
     examples = []
     for source in sources:

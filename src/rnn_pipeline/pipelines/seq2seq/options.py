@@ -11,7 +11,7 @@ from rnn_pipeline.chat import ResponderConfig
 from rnn_pipeline.pipelines.fit_options import BatchSize, FitParameters, Verbosity
 from rnn_pipeline.pipelines.options import Groups, Options, parse
 from rnn_pipeline.pipelines.sampler_options import SamplerChoice
-from rnn_pipeline.text.buckets import validate_buckets
+from rnn_pipeline.text.buckets import validate_buckets, validate_percentiles
 from rnn_pipeline.text.cleaning import CleaningRules
 
 
@@ -44,20 +44,59 @@ class VocabOptions(Options):
 
 
 class BucketOptions(Options):
-    buckets: list[tuple[int, int]] = [(10, 15), (20, 25), (40, 50), (80, 100)]
+    # (source, target) sizes, or "auto": the choose_buckets node puts one bucket at
+    # each of `percentiles` of the training split's token lengths, rounded up to
+    # `round_to`, and sets `reply_length` to the last bucket's target size.
+    buckets: list[tuple[int, int]] | Literal["auto"] = [
+        (10, 15),
+        (20, 25),
+        (40, 50),
+        (80, 100),
+    ]
+    percentiles: list[float] = [50, 80, 95, 99]
+    round_to: int = Field(5, ge=1)
+    # The longest reply decoding writes (EOS included); None:
+    # evaluation_options.max_reply_length.
+    reply_length: int | None = Field(None, ge=1)
 
     @field_validator("buckets")
     @classmethod
-    def _buckets_grow(cls, value: list[tuple[int, int]]) -> list[tuple[int, int]]:
-        return validate_buckets(value)
+    def _buckets_grow(
+        cls, value: list[tuple[int, int]] | Literal["auto"]
+    ) -> list[tuple[int, int]] | Literal["auto"]:
+        return value if value == "auto" else validate_buckets(value)
+
+    @field_validator("percentiles")
+    @classmethod
+    def _percentiles_grow(cls, value: list[float]) -> list[float]:
+        return validate_percentiles(value)
+
+    @property
+    def auto(self) -> bool:
+        """Whether the buckets are still to be chosen from the corpus."""
+        return self.buckets == "auto"
 
     @property
     def max_source_len(self) -> int:
-        return self.buckets[-1][0]
+        return self._chosen()[-1][0]
 
     @property
     def max_target_len(self) -> int:
-        return self.buckets[-1][1]
+        return self._chosen()[-1][1]
+
+    def max_reply_length(self, evaluation: EvaluationOptions) -> int:
+        """The longest reply decoding writes: ``reply_length`` where the buckets set
+        it, else the evaluation's ``max_reply_length``."""
+        return self.reply_length or evaluation.max_reply_length
+
+    def _chosen(self) -> list[tuple[int, int]]:
+        if self.buckets == "auto":
+            raise ValueError(
+                "bucket_options.buckets is 'auto': the sizes are chosen from the "
+                "training split by the choose_buckets node (its bucket_choice), "
+                "not known from the parameters"
+            )
+        return self.buckets
 
 
 class ModelOptions(Options):
@@ -83,6 +122,10 @@ class TrainingOptions(FitParameters):
 class EvaluationOptions(SamplerChoice):
     batch_size: int = Field(128, ge=1)
     max_reply_length: int = Field(30, ge=1)
+    # Decoded test pairs (BLEU, diversity, fluency): a seeded sample of decode_pairs
+    # of the test split (decode_seed), or all of it (None).
+    decode_pairs: int | None = Field(None, ge=1)
+    decode_seed: int = 0
     # Order of the reply language model: the count baseline MMI decoding divides by.
     language_model_order: int = Field(3, ge=1, le=5)
     # Order of the count model of the replies the network is interpolated with for
@@ -101,17 +144,27 @@ class EvaluationOptions(SamplerChoice):
     attention_examples: int = Field(4, ge=0)
 
 
+def reply_length(
+    evaluation_options: EvaluationOptions, bucket_choice: BucketOptions | None
+) -> int:
+    """The longest reply to decode: the buckets' where they set one (``auto``),
+    else ``evaluation_options.max_reply_length``."""
+    if bucket_choice is None:
+        return evaluation_options.max_reply_length
+    return bucket_choice.max_reply_length(evaluation_options)
+
+
 def responder_config(params: Mapping[str, Any]) -> ResponderConfig:
     """How a model trained with a namespace's ``params`` answers prompts: its
     cleaning rules, the largest bucket's source as the longest prompt, and the
-    evaluation's decoding settings."""
+    evaluation's decoding settings (the reply length from the buckets where they
+    set it). ``bucket_options`` must be chosen buckets, not ``auto``."""
     evaluation = parse(EvaluationOptions, params.get("evaluation_options"))
+    buckets = parse(BucketOptions, params.get("bucket_options"))
     return ResponderConfig(
         rules=parse(CleaningOptions, params.get("cleaning_options")).rules(),
-        max_source_length=parse(
-            BucketOptions, params.get("bucket_options")
-        ).max_source_len,
-        max_reply_length=evaluation.max_reply_length,
+        max_source_length=buckets.max_source_len,
+        max_reply_length=buckets.max_reply_length(evaluation),
         sampler=evaluation.sampler,
         sampler_options=dict(evaluation.sampler_options),
     )
@@ -138,5 +191,6 @@ __all__ = [
     "TrainingOptions",
     "VocabOptions",
     "parse",
+    "reply_length",
     "responder_config",
 ]

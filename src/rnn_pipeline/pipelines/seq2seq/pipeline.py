@@ -10,7 +10,11 @@ from rnn_pipeline.pipelines.tracking import training_report_nodes
 
 
 def create_pipeline(**kwargs) -> Pipeline:
-    """split -> vocab -> vectorize -> bucket -> train -> evaluate, from ``pairs``."""
+    """split -> vocab -> vectorize -> bucket -> train -> evaluate, from ``pairs``.
+
+    The buckets every node after vectorizing reads are ``bucket_choice``: the
+    parameters' own, or those chosen from the training split for ``buckets: auto``.
+    """
     return Pipeline(
         [
             Node(
@@ -38,8 +42,14 @@ def create_pipeline(**kwargs) -> Pipeline:
                 name="vectorize_test_node",
             ),
             Node(
+                nodes.choose_bucket_sizes,
+                ["train_ids", "params:bucket_options"],
+                "bucket_choice",
+                name="choose_bucket_sizes_node",
+            ),
+            Node(
                 nodes.bucket_pairs,
-                ["train_ids", "test_ids", "params:bucket_options"],
+                ["train_ids", "test_ids", "bucket_choice"],
                 ["train_buckets", "test_buckets", "bucket_report"],
                 name="bucket_pairs_node",
             ),
@@ -57,7 +67,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                     "vocab",
                     "params:model_options",
                     "params:training_options",
-                    "params:bucket_options",
+                    "bucket_choice",
                 ],
                 ["model", "train_history"],
                 name="train_seq2seq_node",
@@ -69,7 +79,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                     "model",
                     "test_buckets",
                     "params:evaluation_options",
-                    "params:bucket_options",
+                    "bucket_choice",
                 ],
                 ["test_metrics", "evaluation_report"],
                 name="evaluate_seq2seq_node",
@@ -104,7 +114,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                     "test_buckets",
                     "reply_count_models",
                     "evaluation_report",
-                    "params:bucket_options",
+                    "bucket_choice",
                 ],
                 ["baseline_metrics", "baseline_report"],
                 name="compare_with_baselines_node",
@@ -155,6 +165,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                     "vocab",
                     "params:evaluation_options",
                     "reply_language_model",
+                    "bucket_choice",
                 ],
                 "test_outputs",
                 name="decode_test_set_node",
@@ -173,7 +184,13 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
             Node(
                 nodes.plot_attention_maps,
-                ["model", "test_buckets", "vocab", "params:evaluation_options"],
+                [
+                    "model",
+                    "test_buckets",
+                    "vocab",
+                    "params:evaluation_options",
+                    "bucket_choice",
+                ],
                 "attention_plot",
                 name="plot_attention_maps_node",
             ),
@@ -182,7 +199,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                 [
                     "params:evaluation_options",
                     "params:cleaning_options",
-                    "params:bucket_options",
+                    "bucket_choice",
                 ],
                 "responder_config",
                 name="configure_responder_node",

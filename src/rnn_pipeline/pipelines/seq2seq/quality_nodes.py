@@ -13,12 +13,17 @@ import pandas as pd
 
 from rnn_pipeline.evaluation import fluency, relevance
 from rnn_pipeline.hints import KerasModel
-from rnn_pipeline.pipelines.seq2seq.options import EvaluationOptions
+from rnn_pipeline.pipelines.seq2seq.options import (
+    BucketOptions,
+    EvaluationOptions,
+    reply_length,
+)
 from rnn_pipeline.pipelines.tracking import scalar_metrics
 from rnn_pipeline.text.ngram import NgramLanguageModel
 from rnn_pipeline.text.specials import EOS
 from rnn_pipeline.text.vocab import PairVocabulary
 from rnn_pipeline.training.batching import pad_ids
+from rnn_pipeline.training.progress import Progress
 from rnn_pipeline.training.scoring import diversity, score_outputs
 
 logger = logging.getLogger(__name__)
@@ -43,23 +48,39 @@ def decode_test_set(
     vocab: PairVocabulary,
     evaluation_options: EvaluationOptions,
     reply_language_model: NgramLanguageModel | None = None,
+    bucket_choice: BucketOptions | None = None,
 ) -> pd.DataFrame:
-    """Decode every test source with the configured sampler, in batches.
+    """Decode the test sources with the configured sampler, in batches: all of
+    them, or a seeded sample of ``decode_pairs`` (``decode_seed``), in test order.
 
     Args:
         reply_language_model: The reply language model; the ``mmi`` sampler
             reranks its candidates with it.
+        bucket_choice: The run's buckets: replies are as long as their
+            ``reply_length`` where they set it.
 
     Returns:
-        One row per test pair: ``source``, ``reference`` and ``output`` texts.
+        One row per decoded test pair: ``source``, ``reference`` and ``output``
+        texts; ``test_pairs`` is the size of the whole test split.
     """
     from rnn_pipeline.models.seq2seq_generator import Seq2SeqGenerator
 
     options = evaluation_options
     generator = Seq2SeqGenerator(
-        model, make_sampler(options, reply_language_model), options.max_reply_length
+        model,
+        make_sampler(options, reply_language_model),
+        reply_length(options, bucket_choice),
     )
-    sources = list(test_buckets["source_ids"])
+    chosen = sample_rows(len(test_buckets), options.decode_pairs, options.decode_seed)
+    pairs = test_buckets.iloc[chosen]
+    sources = list(pairs["source_ids"])
+    logger.info(
+        "Decoding %d of %d test pairs (%s)",
+        len(sources),
+        len(test_buckets),
+        options.sampler,
+    )
+    progress = Progress(len(sources), "decoding test pairs")
     # Decoding sources of similar length together wastes little on padding.
     order = np.argsort([len(s) for s in sources], kind="stable")
     outputs: list[str] = [""] * len(sources)
@@ -68,13 +89,24 @@ def decode_test_set(
         tokens = generator(pad_ids([sources[i] for i in rows]))
         for row, output in zip(rows, tokens, strict=True):
             outputs[row] = vocab.target.decode(output)
+        progress.advance(len(rows))
+    progress.done()
     return pd.DataFrame(
         {
             "source": [vocab.source.decode(s) for s in sources],
-            "reference": [vocab.target.decode(t) for t in test_buckets["target_ids"]],
+            "reference": [vocab.target.decode(t) for t in pairs["target_ids"]],
             "output": outputs,
+            "test_pairs": len(test_buckets),
         }
     )
+
+
+def sample_rows(total: int, size: int | None, seed: int) -> np.ndarray:
+    """Positions of a seeded sample of ``size`` of ``total`` rows, in order (all
+    rows when ``size`` is None or not smaller)."""
+    if size is None or size >= total:
+        return np.arange(total)
+    return np.sort(np.random.default_rng(seed).choice(total, size=size, replace=False))
 
 
 def score_test_outputs(
@@ -100,14 +132,30 @@ def score_test_outputs(
             for key, value in diversity(test_outputs["reference"].tolist()).items()
         }
     )
-    logger.info("Decoded test split (%s): %s", options.sampler, scores)
+    test_pairs = _test_pairs(test_outputs)
+    logger.info(
+        "Decoded test split (%s, %d of %d pairs): %s",
+        options.sampler,
+        len(test_outputs),
+        test_pairs,
+        scores,
+    )
     report = {
         "sampler": options.sampler,
         "pairs": len(test_outputs),
+        "test_pairs": test_pairs,
         **scores,
         "examples": test_outputs.head(10).to_dict(orient="records"),
     }
     return scalar_metrics({f"test_{k}": v for k, v in scores.items()}), report
+
+
+def _test_pairs(test_outputs: pd.DataFrame) -> int:
+    """Size of the test split the outputs were sampled from (outputs of older runs
+    have no ``test_pairs`` column: all pairs were decoded)."""
+    if "test_pairs" in test_outputs and len(test_outputs):
+        return int(test_outputs["test_pairs"].iloc[0])
+    return len(test_outputs)
 
 
 def evaluate_fluency(
@@ -251,6 +299,7 @@ def _relevance_scores(
         model,
         [prompt for prompt in prompts for _ in range(width)],
         [replies[c] for c in rows.ravel()],
+        what="teacher-forced relevance candidates",
     )
     cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     for c in set(rows.ravel().tolist()):

@@ -22,15 +22,17 @@ logger = logging.getLogger(__name__)
 def configure_responder(
     evaluation_options: EvaluationOptions,
     cleaning_options: CleaningOptions,
-    bucket_options: BucketOptions,
+    bucket_choice: BucketOptions,
 ) -> ResponderConfig:
     """How the trained model answers prompts, saved beside it: the prompts report,
-    ``kedro chat`` and the served model all answer with it."""
+    ``kedro chat`` and the served model all answer with it, within the run's
+    buckets (``bucket_choice``: the longest prompt, and the reply length where the
+    buckets set it)."""
     return responder_config(
         {
             "evaluation_options": evaluation_options,
             "cleaning_options": cleaning_options,
-            "bucket_options": bucket_options,
+            "bucket_options": bucket_choice,
         }
     )
 
