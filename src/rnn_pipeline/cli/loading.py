@@ -50,7 +50,7 @@ def load_trained(
     from kedro.framework.startup import bootstrap_project
     from kedro.io import DatasetError
 
-    from rnn_pipeline.cli.choice import choose
+    from rnn_pipeline.cli.choice import choose, describe_loaded
     from rnn_pipeline.datasets.trained_model import load_companion
     from rnn_pipeline.datasets.trained_model import load_trained as load_version
 
@@ -73,9 +73,7 @@ def load_trained(
                 f"Train one first: kedro run --pipelines {namespace}"
                 + ("  (or: make run)" if namespace == "chatbot" else "")
             ) from None
-        which = chosen.which
-        if chosen.version is None:
-            which = f"{which} (saved {trained.version})"
+        which = describe_loaded(namespace, chosen, trained.version)
         click.echo(f"Model: {which}", err=True)
         extra: dict[str, Any] = dict.fromkeys(companions)
         for companion in companions:
