@@ -69,8 +69,11 @@ chatbot-quality: install
 	  --params conf/real_corpus/parameters_chatbot.yml --budget-minutes $(BUDGET) \
 	  --out $(RESULTS)/chatbot_quality.json
 
+# kedro-viz serves from a child process that outlives a SIGTERM to `kedro`: run in a
+# process group of its own, stopping it (or make) stops the server too.
 viz: install
-	$(BIN)/kedro viz run --host 127.0.0.1 --port 4141 --no-browser
+	$(BIN)/python -m rnn_pipeline.process_group \
+	  $(BIN)/kedro viz run --host 127.0.0.1 --port 4141 --no-browser
 
 serve: install
 	$(BIN)/kedro serve --namespace chatbot --host 127.0.0.1 --port 5001
