@@ -183,16 +183,21 @@ def test_the_kedro_command_tag_gives_env_and_params():
 def test_a_run_stopped_early_is_renamed_with_the_epochs_done(tmp_path):
     import shutil
 
+    from rnn_pipeline import tracking_guard
     from rnn_pipeline.mlflow_tracking import MlflowRunNamingHook
     from tests.test_end_to_end import empty_store
 
+    tracking_guard.reset()  # a failure noted by an earlier test is not this run's
     shutil.copy(empty_store(), tmp_path / "mlflow.db")
     previous = mlflow.get_tracking_uri()
     mlflow.set_tracking_uri(f"sqlite:///{tmp_path / 'mlflow.db'}")
     hook = MlflowRunNamingHook()
     hook._naming = {"names": ["chatbot"], "params": PARAMS, "corpora": ["lost.conv"]}
     try:
-        with mlflow.start_run(run_name="chatbot lstm 3x256 e40 lost.conv") as run:
+        experiment = mlflow.create_experiment("chatbot")  # not an earlier test's
+        with mlflow.start_run(
+            experiment_id=experiment, run_name="chatbot lstm 3x256 e40 lost.conv"
+        ) as run:
             mlflow.log_metric("epochs_done", 5)
             hook.after_pipeline_run({})
         renamed = mlflow.get_run(run.info.run_id).info.run_name
