@@ -9,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install browser fonts run test lint bench chatbot-quality viz mlflow-ui serve chat-web clean
+.PHONY: install browser fonts run test lint bench chatbot-quality viz notebook mlflow-ui serve chat-web clean
 
 install: $(STAMP)
 
@@ -69,8 +69,20 @@ chatbot-quality: install
 	  --params conf/real_corpus/parameters_chatbot.yml --budget-minutes $(BUDGET) \
 	  --out $(RESULTS)/chatbot_quality.json
 
+# kedro-viz serves from a child process that outlives a SIGTERM to `kedro`: run in a
+# process group of its own, stopping it (or make) stops the server too.
 viz: install
-	$(BIN)/kedro viz run --host 127.0.0.1 --port 4141 --no-browser
+	$(BIN)/python -m rnn_pipeline.process_group \
+	  $(BIN)/kedro viz run --host 127.0.0.1 --port 4141 --no-browser
+
+# Jupyter from the project's own dependencies (the dev extra), on notebooks/, with
+# no network use (no extension catalogue, no update check); as root (CI, containers)
+# Jupyter refuses to start without --allow-root.
+notebook: install
+	$(BIN)/jupyter notebook --ip 127.0.0.1 --port 8888 --no-browser \
+	  --ServerApp.root_dir=notebooks --LabApp.extension_manager=readonly \
+	  --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
+	  $(if $(filter 0,$(shell id -u)),--allow-root)
 
 serve: install
 	$(BIN)/kedro serve --namespace chatbot --host 127.0.0.1 --port 5001

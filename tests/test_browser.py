@@ -205,7 +205,13 @@ def test_the_chat_page_answers_with_two_models_side_by_side(browser, two_runs):
     with server(command, two_runs, port) as url:
         browser.get(f"{url}/")
         heads = [e.text for e in browser.find_elements("css selector", ".head")]
-        assert heads == [f"A: {first}", f"B: {second}"]
+        # Each column is headed by its run's name, then its run id, corpus and
+        # decoding (the heads named only the --model given before).
+        assert [head.splitlines()[1] for head in heads] == [
+            f"run {first}",
+            f"run {second}",
+        ]
+        assert heads[0].startswith("A: chatbot ") and "decoding: " in heads[0]
         replies = []
         for message, count in (("你好", 2), ("", 4)):  # one message at a time
             browser.find_element("id", "message").send_keys(message)

@@ -325,7 +325,10 @@ def test_chat_answers_a_single_message_like_the_pipeline_did(trained_project):
     # Logs go to stderr: stdout is the reply alone, the same greedy reply as the run's.
     assert result.stdout == expected + "\n"
     version = report.parent.name
-    assert f"Model: the newest chatbot model (saved {version})" in result.stderr
+    # The first line on stderr names the model, with its MLflow run.
+    first = result.stderr.splitlines()[0]
+    assert first.startswith("Model: the newest chatbot model, chatbot version ")
+    assert first.endswith(f"), saved {version}")
 
 
 def test_chat_model_option_chooses_the_model_of_a_run(trained_project):
@@ -334,7 +337,10 @@ def test_chat_model_option_chooses_the_model_of_a_run(trained_project):
     version = run.data.tags["run_id"]  # kedro-mlflow's tag: Kedro's save version
     result = kedro(trained_project, "chat", "--model", run.info.run_id, "你好")
     assert result.returncode == 0, result.stderr[-2000:]
-    assert f"Model: chatbot model of run {run.info.run_id} ({version})" in result.stderr
+    assert (
+        f"Model: chatbot version 1 (run {run.info.run_id}, {run.info.run_name}), "
+        f"saved {version}"
+    ) in result.stderr
     # Greedy decoding: the same answer as that run's prompts report (a model of two
     # epochs may well answer nothing; the two must agree either way).
     report = trained_project / "data/07_model_output/chatbot/replies.json"

@@ -15,9 +15,13 @@ from rnn_pipeline.mlflow_tracking import (
     EXPERIMENT_KIND_TAG,
     _readable,
     check_artifact_location,
+    corpus_names,
     describe_run,
     experiment_name,
     project_sqlite_uri,
+)
+from rnn_pipeline.mlflow_tracking import (
+    kedro_command as completed_command,
 )
 from rnn_pipeline.text.errors import UserInputError
 from tests.test_quiet import NOISE
@@ -138,3 +142,65 @@ def kedro_env() -> dict[str, str]:
     from tests.test_end_to_end import kedro_env as env
 
     return env()
+
+
+def test_a_run_name_gives_the_corpus_the_epochs_done_and_a_non_default_env():
+    name = describe_run(
+        ["chatbot"], PARAMS, corpora=["lost.conv"], env="real_corpus", epochs_done=5
+    )
+    assert name == "chatbot lstm 3x256 e5/40 lost.conv env=real_corpus"
+    assert describe_run(["chatbot"], PARAMS, epochs_done=4.63, env="local") == (
+        "chatbot lstm 3x256 e4.6/40"
+    )
+    assert describe_run(["chatbot"], PARAMS, corpora=["default corpus"]) == (
+        "chatbot lstm 3x256 e40 default corpus"
+    )
+
+
+def test_the_corpus_is_the_file_a_link_points_to_or_the_embedded_default(tmp_path):
+    from kedro.io import DataCatalog
+    from kedro.pipeline import Pipeline, node
+
+    from rnn_pipeline.datasets import ConvCorpusDataset
+
+    (tmp_path / "lost.conv").write_text("E\nM 你好\nM 你好\n", encoding="utf-8")
+    (tmp_path / "chat.conv").symlink_to(tmp_path / "lost.conv")
+    pipeline = Pipeline([node(len, "chatbot.raw_corpus", "n")])
+    for path, expected in (("chat.conv", "lost.conv"), ("none.conv", "default corpus")):
+        dataset = ConvCorpusDataset(str(tmp_path / path), fallback="chinese")
+        catalog = DataCatalog({"chatbot.raw_corpus": dataset})
+        assert corpus_names(pipeline, catalog) == [expected]
+
+
+def test_the_kedro_command_tag_gives_env_and_params():
+    run_params = {"env": "real_corpus", "runtime_params": {"a": {"b": 1}}}
+    assert completed_command("kedro run --pipeline=chatbot", run_params) == (
+        "kedro run --pipeline=chatbot --env=real_corpus --params=a.b=1"
+    )
+    assert completed_command("kedro run", {"env": None}) == "kedro run"
+
+
+def test_a_run_stopped_early_is_renamed_with_the_epochs_done(tmp_path):
+    import shutil
+
+    from rnn_pipeline import tracking_guard
+    from rnn_pipeline.mlflow_tracking import MlflowRunNamingHook
+    from tests.test_end_to_end import empty_store
+
+    tracking_guard.reset()  # a failure noted by an earlier test is not this run's
+    shutil.copy(empty_store(), tmp_path / "mlflow.db")
+    previous = mlflow.get_tracking_uri()
+    mlflow.set_tracking_uri(f"sqlite:///{tmp_path / 'mlflow.db'}")
+    hook = MlflowRunNamingHook()
+    hook._naming = {"names": ["chatbot"], "params": PARAMS, "corpora": ["lost.conv"]}
+    try:
+        experiment = mlflow.create_experiment("chatbot")  # not an earlier test's
+        with mlflow.start_run(
+            experiment_id=experiment, run_name="chatbot lstm 3x256 e40 lost.conv"
+        ) as run:
+            mlflow.log_metric("epochs_done", 5)
+            hook.after_pipeline_run({})
+        renamed = mlflow.get_run(run.info.run_id).info.run_name
+    finally:
+        mlflow.set_tracking_uri(previous)
+    assert renamed == "chatbot lstm 3x256 e5/40 lost.conv"

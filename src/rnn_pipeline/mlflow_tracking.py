@@ -44,6 +44,9 @@ SQLITE_PREFIX = "sqlite:///"
 EXPERIMENT_KIND_TAG = "mlflow.experimentKind"
 EXPERIMENT_KIND = "custom_model_development"
 DEFAULT_PIPELINE = "__default__"
+DEFAULT_ENV = "local"  # settings.CONFIG_LOADER_ARGS["default_run_env"]
+# The metric the training node logs with the number of epochs it ran.
+EPOCHS_DONE_METRIC = "epochs_done"
 
 
 class MlflowStoreHook:
@@ -129,12 +132,19 @@ def describe_run(
     names: list[str],
     params: Mapping[str, Any],
     runtime_params: Mapping[str, Any] | None = None,
+    *,
+    corpora: list[str] = (),
+    env: str | None = None,
+    epochs_done: float | None = None,
 ) -> str:
-    """A run name: pipeline, cell, layers x units, epochs, command-line options.
+    """A run name: pipeline, cell, layers x units, epochs, corpus, command-line
+    options and the Kedro environment when it is not the default.
 
-    Example: ``chatbot gru 2x512 e10 batch_size=32`` for ``--pipelines chatbot
-    --params chatbot.training_options.batch_size=32`` with a GRU of 2 x 512 in
-    the YAML and 10 epochs.
+    Example: ``chatbot gru 2x512 e5/10 lost.conv batch_size=32 env=real_corpus``
+    for ``--pipelines chatbot --env real_corpus --params
+    chatbot.training_options.batch_size=32`` with a GRU of 2 x 512 and 10 epochs in
+    the YAML, of which the time budget let 5 run (``epochs_done``), on
+    ``lost.conv``.
     """
     parts = ["+".join(names)]
     params = plain(params)  # Kedro hands typed groups as options objects
@@ -151,10 +161,49 @@ def describe_run(
         elif "embedding_dim" in model:
             parts.append(f"d{model['embedding_dim']}")
         if "epochs" in training:
-            parts.append(f"e{training['epochs']}")
+            parts.append(_epochs(int(training["epochs"]), epochs_done))
+    parts.extend(corpora)
     for key, value in flatten(runtime_params or {}).items():
         if key.rsplit(".", 1)[-1] not in ("cell_type", "num_layers", "units", "epochs"):
             parts.append(f"{key.rsplit('.', 1)[-1]}={_short_value(value)}")
+    if env and env != DEFAULT_ENV:
+        parts.append(f"env={env}")
+    return " ".join(parts)
+
+
+def _epochs(planned: int, done: float | None) -> str:
+    """``e40``, or ``e5/40`` when training stopped after 5 of 40 epochs (``e4.6/40``
+    when a time budget stopped it within the fifth)."""
+    if done is None or done == planned:
+        return f"e{planned}"
+    return f"e{round(done, 1):g}/{planned}"
+
+
+def corpus_names(pipeline, catalog) -> list[str]:
+    """The raw corpus files a pipeline reads (``default corpus`` for an embedded
+    fallback), in the order of their dataset names."""
+    from rnn_pipeline.datasets.raw_text_dataset import RawTextDataset
+
+    names = []
+    for name in sorted(pipeline.inputs()):
+        if name.startswith("params:") or name not in catalog:
+            continue
+        dataset = catalog.get(name)
+        if isinstance(dataset, RawTextDataset):
+            names.append(dataset.corpus_name())
+    return list(dict.fromkeys(names))
+
+
+def kedro_command(tagged: str, run_params: Mapping[str, Any]) -> str:
+    """kedro-mlflow's ``kedro_command`` tag completed with ``--env`` and
+    ``--params``, which it leaves out."""
+    parts = [tagged]
+    env = run_params.get("env")
+    if env:
+        parts.append(f"--env={env}")
+    runtime = flatten(run_params.get("runtime_params") or {})
+    if runtime:
+        parts.append("--params=" + ",".join(f"{k}={v}" for k, v in runtime.items()))
     return " ".join(parts)
 
 
@@ -202,6 +251,7 @@ class MlflowRunNamingHook:
 
     def __init__(self) -> None:
         self._context = None
+        self._naming: dict[str, Any] | None = None
 
     @hook_impl
     def after_context_created(self, context) -> None:
@@ -223,10 +273,16 @@ class MlflowRunNamingHook:
             folder = project_path / "mlruns" / tracking.experiment.name
             kwargs.artifact_location = folder.as_uri()
         kwargs.tags = {**(kwargs.tags or {}), EXPERIMENT_KIND_TAG: EXPERIMENT_KIND}
-        if tracking.run.name is None:
-            tracking.run.name = describe_run(
-                names, self._context.params, run_params.get("runtime_params")
-            )
+        self._naming = None
+        if tracking.run.name is None:  # not set in mlflow.yml: named by the project
+            self._naming = {
+                "names": names,
+                "params": self._context.params,
+                "runtime_params": run_params.get("runtime_params"),
+                "corpora": corpus_names(pipeline, catalog),
+                "env": run_params.get("env") or self._context.env,
+            }
+            tracking.run.name = describe_run(**self._naming)
         config.setup(self._context)  # selects (or creates) the experiment
         experiment = mlflow.get_experiment_by_name(tracking.experiment.name)
         check_artifact_location(experiment, project_path)
@@ -234,6 +290,22 @@ class MlflowRunNamingHook:
             mlflow.MlflowClient().set_experiment_tag(
                 experiment.experiment_id, EXPERIMENT_KIND_TAG, EXPERIMENT_KIND
             )
+
+    @hook_impl(tryfirst=True)  # before kedro-mlflow ends the run
+    def after_pipeline_run(self, run_params: dict) -> None:
+        """Rename the run with the epochs training actually ran (a time budget
+        or early stopping ends it before ``epochs``)."""
+        run = mlflow.active_run()
+        if run is None or self._naming is None or failed():
+            return
+        with tolerate("naming the run"):
+            metrics = mlflow.get_run(run.info.run_id).data.metrics
+            done = metrics.get(EPOCHS_DONE_METRIC)
+            if done is not None:
+                name = describe_run(**self._naming, epochs_done=done)
+                if name != run.info.run_name:
+                    mlflow.set_tag("mlflow.runName", name)
+                    logger.info("MLflow run renamed %r (epochs done)", name)
 
 
 SERVED_SUFFIX = "_pyfunc"  # logged model <namespace>_pyfunc, registered as <namespace>
@@ -304,12 +376,19 @@ class MlflowArtifactHook:
             {node.namespace.split(".")[0] for node in pipeline.nodes if node.namespace}
         )
         readable = {key: _readable(value) for key, value in run_params.items() if value}
+        with tolerate("reading the run's tags"):
+            tagged = mlflow.get_run(mlflow.active_run().info.run_id).data.tags
+            if "kedro_command" in tagged:
+                readable["kedro_command"] = kedro_command(
+                    tagged["kedro_command"], run_params
+                )
         with tolerate("tagging the run"):
             mlflow.set_tags(
                 {
                     **readable,
                     "pipeline": ",".join(pipeline_names(run_params)),
                     "namespace": ",".join(namespaces) or "-",
+                    "corpus": ",".join(corpus_names(pipeline, self._catalog)) or "-",
                 }
             )
 

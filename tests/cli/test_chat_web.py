@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -29,23 +30,32 @@ class Upper:
         ]
 
 
-@pytest.fixture(scope="module")
-def url():
+@contextlib.contextmanager
+def running(app):
+    """The app served on a free port of 127.0.0.1 in a thread; yields its URL."""
     import uvicorn
 
     port = free_port()
-    app = build_app(
-        {"A: one": Upper("!"), "B: <two>": Upper("?")},
-        RequestLimits().max_message_chars,
-    )
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     while not server.started:
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def url():
+    app = build_app(
+        {"A: one": Upper("!"), "B: <two>": Upper("?")},
+        RequestLimits().max_message_chars,
+    )
+    with running(app) as address:
+        yield address
 
 
 def post(
@@ -125,3 +135,47 @@ def test_the_page_is_self_contained_and_escapes_model_names(url):
         page = response.read().decode()
     assert "B: &lt;two&gt;" in page and "<two>" not in page
     assert "http" not in page.replace('"Content-Type"', "")  # no CDN, no remote asset
+
+
+class Picky:
+    """Refuses anything but Chinese, without saying why (as a bare model might)."""
+
+    def reply(self, prompts):
+        return [
+            Reply(p, "好") if p.isascii() is False else Reply(p, None) for p in prompts
+        ]
+
+
+def test_a_model_refusing_what_the_other_takes_says_why_in_its_column():
+    with running(build_app({"A: one": Upper("!"), "B: two": Picky()}, 100)) as url:
+        status, body = post(url, json.dumps({"message": "hi"}).encode())
+    assert status == 200
+    assert body["replies"][0]["reply"] == "HI!"
+    assert body["replies"][1] == {
+        "model": "B: two",
+        "reply": None,
+        "notice": "this model cannot answer this message",
+    }
+
+
+def test_columns_are_headed_by_run_corpus_and_decoding_and_show_a_waiting_sign():
+    from types import SimpleNamespace
+
+    from rnn_pipeline.chat import ResponderConfig
+    from rnn_pipeline.cli.chat_web import column_heading, render_page
+    from rnn_pipeline.cli.choice import ModelRun
+    from rnn_pipeline.text.cleaning import CleaningRules
+
+    run = ModelRun("...", "f" * 32, "chatbot gru 1x512 e5/100 lost.conv", "lost.conv")
+    config = ResponderConfig(CleaningRules(), 12, 7, "beam", {"num_beams": 4})
+    label, details = column_heading("A", "2", SimpleNamespace(config=config), run)
+    assert label == "A: chatbot gru 1x512 e5/100 lost.conv"
+    assert details == [f"run {'f' * 32}", "corpus: lost.conv", "decoding: beam"]
+    # A model whose run is unknown is named by the --model given.
+    assert column_heading("B", "2026-01-01T00.00.00.000Z", None, None) == (
+        "B: 2026-01-01T00.00.00.000Z",
+        ["corpus: not recorded"],
+    )
+    page = render_page([label], {label: details})
+    assert '<div class="detail">decoding: beam</div>' in page
+    assert "… thinking" in page and "send.disabled = true" in page

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 import click
 
 from rnn_pipeline.cli.choice import MODEL_HELP
-from rnn_pipeline.cli.converse import make_responder
+from rnn_pipeline.cli.converse import build_responder
 from rnn_pipeline.cli.loading import quiet_kedro_logs
 
 PAGE = """<!doctype html>
@@ -28,6 +28,8 @@ body {{ font-family: sans-serif; margin: 2em; max-width: 60em; }}
 .head {{ font-weight: bold; border-bottom: 1px solid #888; }}
 .you {{ grid-column: 1 / -1; color: #333; margin-top: .6em; }}
 .reply {{ background: #eef; padding: .3em; }} .notice {{ color: #a40; }}
+.detail {{ font-weight: normal; font-size: .85em; color: #555; }}
+.waiting {{ color: #888; font-style: italic; }}
 </style></head><body>
 <h1>Chat with {title}</h1>
 <div id="log">{heads}</div>
@@ -38,21 +40,34 @@ const log = document.getElementById("log");
 function add(text, kind) {{
   const cell = document.createElement("div");
   cell.className = kind; cell.textContent = text; log.appendChild(cell);
+  return cell;
 }}
+function show(cell, text, kind) {{ cell.textContent = text; cell.className = kind; }}
 document.getElementById("form").addEventListener("submit", async (event) => {{
   event.preventDefault();
   const box = document.getElementById("message");
   const message = box.value; box.value = "";
   add("you > " + message, "you");
-  const response = await fetch("api/reply", {{method: "POST",
-    headers: {{"Content-Type": "application/json"}},
-    body: JSON.stringify({{message: message}})}});
-  const body = await response.json();
-  if (!response.ok) {{ add(body.detail, "notice you"); return; }}
-  for (const answer of body.replies) {{
-    if (answer.reply === null) add(answer.notice, "notice reply");
-    else add(answer.reply || "(an empty reply)", "reply");
-  }}
+  // One waiting sign per column until the models have answered.
+  const cells = [];
+  for (let i = 0; i < {columns}; i++) cells.push(add("… thinking", "waiting"));
+  const send = document.getElementById("send"); send.disabled = true;
+  try {{
+    const response = await fetch("api/reply", {{method: "POST",
+      headers: {{"Content-Type": "application/json"}},
+      body: JSON.stringify({{message: message}})}});
+    const body = await response.json();
+    if (!response.ok) {{
+      cells.forEach((cell) => cell.remove()); add(body.detail, "notice you"); return;
+    }}
+    body.replies.forEach((answer, i) => {{
+      // A model that refuses says why in its own column.
+      if (answer.reply === null) show(cells[i], answer.notice, "notice reply");
+      else show(cells[i], answer.reply || answer.notice || "(an empty reply)", "reply");
+    }});
+  }} catch (error) {{
+    cells.forEach((cell) => show(cell, "no answer: " + error, "notice reply"));
+  }} finally {{ send.disabled = false; }}
 }});
 </script></body></html>
 """
@@ -102,22 +117,55 @@ def message_of(body: bytes, content_type: str) -> str:
     return data["message"]
 
 
-def render_page(labels: list[str]) -> str:
-    """The page: one column per model, named by which model it is."""
-    heads = "".join(f'<div class="head">{html.escape(label)}</div>' for label in labels)
+def render_page(
+    labels: list[str], details: Mapping[str, list[str]] | None = None
+) -> str:
+    """The page: one column per model, headed by which model it is and, below the
+    label, its ``details`` (run, corpus, decoding)."""
+    heads = "".join(
+        f'<div class="head">{html.escape(label)}'
+        + "".join(
+            f'<div class="detail">{html.escape(line)}</div>'
+            for line in (details or {}).get(label, [])
+        )
+        + "</div>"
+        for label in labels
+    )
     title = " and ".join(html.escape(label) for label in labels)
     return PAGE.format(columns=len(labels), heads=heads, title=title)
 
 
-def build_app(responders: Mapping[str, object], max_message_chars: int):
-    """The FastAPI app over ``{label: Responder}`` (one or two models); longer
-    messages than ``max_message_chars`` are refused with a 400."""
+def column_heading(
+    letter: str, choice: str | None, responder, run
+) -> tuple[str, list[str]]:
+    """A column's label (``A: <run name>``) and detail lines: the run id, the
+    corpus and the decoding the model answers with (its run's sampler unless
+    overridden)."""
+    name = getattr(run, "run_name", None) or choice or "default model"
+    details = []
+    if getattr(run, "run_id", None):
+        details.append(f"run {run.run_id}")
+    details.append(f"corpus: {getattr(run, 'corpus', None) or 'not recorded'}")
+    config = getattr(responder, "config", None)
+    if config is not None:
+        details.append(f"decoding: {config.sampler}")
+    return f"{letter}: {name}", details
+
+
+def build_app(
+    responders: Mapping[str, object],
+    max_message_chars: int,
+    details: Mapping[str, list[str]] | None = None,
+):
+    """The FastAPI app over ``{label: Responder}`` (one or two models), each column
+    headed by its label and ``details``; longer messages than ``max_message_chars``
+    are refused with a 400."""
     from fastapi import FastAPI, HTTPException
     from fastapi.concurrency import run_in_threadpool
     from fastapi.responses import HTMLResponse, JSONResponse
 
     app = FastAPI(title="rnn_pipeline chat", docs_url=None, redoc_url=None)
-    page = render_page(list(responders))
+    page = render_page(list(responders), details)
 
     @app.get("/", response_class=HTMLResponse)
     def index() -> str:
@@ -127,9 +175,10 @@ def build_app(responders: Mapping[str, object], max_message_chars: int):
         answers = []
         for label, responder in responders.items():
             reply = responder.reply([message])[0]
-            answers.append(
-                {"model": label, "reply": reply.reply, "notice": reply.message or ""}
-            )
+            notice = reply.message or ""
+            if reply.reply is None and not notice:  # a refusal always says why
+                notice = "this model cannot answer this message"
+            answers.append({"model": label, "reply": reply.reply, "notice": notice})
         return {"replies": answers}
 
     # A plain route reading the body itself: with a pydantic model, FastAPI answers
@@ -183,11 +232,12 @@ def chat_web(
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     choices = [model] if compare is None else [model, compare]
-    responders = {}
+    responders, details = {}, {}
     with quiet_kedro_logs():
-        for index, choice in enumerate(choices):
-            label = f"{'AB'[index]}: {choice or 'default model'}"
-            responders[label] = make_responder(namespace, env, choice)
+        for letter, choice in zip("AB", choices, strict=False):
+            responder, run = build_responder(namespace, env, choice)
+            label, lines = column_heading(letter, choice, responder, run)
+            responders[label], details[label] = responder, lines
     click.echo(f"Chat page on http://{host}:{port}/ (Ctrl-C ends)", err=True)
-    app = build_app(responders, limits.max_message_chars)
+    app = build_app(responders, limits.max_message_chars, details)
     uvicorn.run(app, host=host, port=port, log_level="warning")

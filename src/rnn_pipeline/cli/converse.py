@@ -15,7 +15,7 @@ from collections.abc import Callable
 import click
 
 from rnn_pipeline.cli.choice import MODEL_HELP
-from rnn_pipeline.cli.loading import load_trained, quiet_kedro_logs
+from rnn_pipeline.cli.loading import MODEL_RUN, load_trained, quiet_kedro_logs
 
 EXIT_WORDS = {"exit", "quit", ":q"}
 EMPTY_MESSAGE = "Please type a message."
@@ -31,6 +31,17 @@ def make_responder(
     chooses (``choice.choose``; by default the champion, else the newest), answering
     with the ``ResponderConfig`` its run saved; ``overrides`` (``sampler``,
     ``sampler_options``, ``max_length``) change only the decoding."""
+    return build_responder(namespace, env, model, **overrides)[0]
+
+
+def build_responder(
+    namespace: str = "chatbot",
+    env: str | None = None,
+    model: str | None = None,
+    **overrides,
+):
+    """``make_responder``'s responder and the ``choice.ModelRun`` of its model
+    (None when the loader did not say)."""
     from rnn_pipeline.chat import Responder
     from rnn_pipeline.pipelines.seq2seq.options import (
         EvaluationOptions,
@@ -57,12 +68,13 @@ def make_responder(
     except OptionsError as exc:
         raise click.ClickException(str(exc)) from None
     try:
-        return Responder(
+        responder = Responder(
             trained,
             vocabulary,
             config,
             language_model=saved["reply_language_model"],
         )
+        return responder, saved.get(MODEL_RUN)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
 

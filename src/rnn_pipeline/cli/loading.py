@@ -12,6 +12,8 @@ from typing import Any
 import click
 
 # Kedro's INFO lines ("Loading data from ...") say nothing to someone chatting.
+# The key of load_trained's companions under which it says which model it loaded.
+MODEL_RUN = "model_run"
 QUIET_LOGGERS = ("kedro", "kedro_mlflow", "mlflow", "rnn_pipeline.mlflow_tracking")
 
 
@@ -38,8 +40,8 @@ def load_trained(
     """The model of ``namespace`` that ``--model`` chooses (``choice.choose``), by
     default the newest that loads (an older one, with a warning, when the newest is
     broken); its vocabulary, the params, and each ``companions`` dataset the same
-    run saved (e.g. ``responder_config``), None where there is none. Says on stderr
-    which model it is.
+    run saved (e.g. ``responder_config``), None where there is none, and under
+    ``MODEL_RUN`` its ``choice.ModelRun``. Says on stderr which model it is first.
 
     Raises:
         click.ClickException: No complete trained model or vocabulary: says which
@@ -50,7 +52,7 @@ def load_trained(
     from kedro.framework.startup import bootstrap_project
     from kedro.io import DatasetError
 
-    from rnn_pipeline.cli.choice import choose
+    from rnn_pipeline.cli.choice import choose, loaded_run
     from rnn_pipeline.datasets.trained_model import load_companion
     from rnn_pipeline.datasets.trained_model import load_trained as load_version
 
@@ -73,11 +75,10 @@ def load_trained(
                 f"Train one first: kedro run --pipelines {namespace}"
                 + ("  (or: make run)" if namespace == "chatbot" else "")
             ) from None
-        which = chosen.which
-        if chosen.version is None:
-            which = f"{which} (saved {trained.version})"
-        click.echo(f"Model: {which}", err=True)
+        run = loaded_run(namespace, chosen, trained.version)
+        click.echo(f"Model: {run.which}", err=True)
         extra: dict[str, Any] = dict.fromkeys(companions)
+        extra[MODEL_RUN] = run
         for companion in companions:
             name = f"{namespace}.{companion}"
             if name in context.catalog:

@@ -16,11 +16,12 @@ import click
 
 from rnn_pipeline.cli.choice import (
     KEDRO_VERSION,
-    KEDRO_VERSION_TAG,
     MODEL_HELP,
     RUN_ID,
     champion,
+    describe_model,
     registered_version,
+    run_of_kedro_version,
 )
 
 if TYPE_CHECKING:
@@ -49,28 +50,6 @@ def latest_served_model(namespace: str) -> LoggedModel:
     return models[0]
 
 
-def describe_model(namespace: str, run_id: str, version: str | None = None) -> str:
-    """``<namespace> version <n> (run <id>, <run name>)``: the registered version
-    of the run's model (``version``, else looked up; "not registered" when none)."""
-    import mlflow
-    from mlflow.exceptions import MlflowException
-
-    client = mlflow.MlflowClient()
-    try:
-        run_name = client.get_run(run_id).info.run_name
-    except MlflowException:
-        run_name = None
-    if version is None:
-        versions = client.search_model_versions(
-            f"name = '{namespace}' AND run_id = '{run_id}'"
-        )
-        version = max((v.version for v in versions), key=int, default=None)
-    run = f"run {run_id}, {run_name}" if run_name else f"run {run_id}"
-    if version is None:
-        return f"{namespace} model ({run}; not registered)"
-    return f"{namespace} version {version} ({run})"
-
-
 def _run_model(namespace: str, run_id: str) -> str:
     """URI of the ``<namespace>_pyfunc`` model that run ``run_id`` logged."""
     import mlflow
@@ -88,27 +67,16 @@ def _run_model(namespace: str, run_id: str) -> str:
     return models[0].model_uri
 
 
-def _run_of_kedro_version(version: str) -> str:
-    """The MLflow run that Kedro run ``version`` was tracked in."""
-    import mlflow
-
-    experiments = [e.experiment_id for e in mlflow.search_experiments()]
-    runs = mlflow.search_runs(
-        experiments,
-        filter_string=f"tags.{KEDRO_VERSION_TAG} = '{version}'",
-        output_format="list",
-    )
-    if not runs:
-        raise click.ClickException(f"--model {version}: no MLflow run of that version")
-    return runs[0].info.run_id
-
-
 def choose_served_model(namespace: str, model: str | None) -> tuple[str, str]:
     """The model URI to serve and a line saying which it is (``choice.choose``'s
     rules: run id, registered version, alias or Kedro version; by default the
     alias ``champion`` when set, else the newest logged model)."""
     if model is not None and KEDRO_VERSION.match(model):
-        run_id = _run_of_kedro_version(model)
+        run_id = run_of_kedro_version(model)
+        if run_id is None:
+            raise click.ClickException(
+                f"--model {model}: no MLflow run of that version"
+            )
         which = f"{describe_model(namespace, run_id)}, saved {model}"
         return _run_model(namespace, run_id), which
     if model is not None and RUN_ID.match(model):

@@ -107,6 +107,13 @@ class RawTextDataset(AbstractDataset[None, dict]):
         """The embedded default corpus: ``(description, text)``."""
         raise DatasetError(f"{type(self).__name__} has no embedded default")
 
+    def corpus_name(self) -> str:
+        """The corpus file's name as a run name gives it: the file the path points
+        to (a link's target), or ``default corpus`` when the embedded one is used."""
+        if not os.path.lexists(self._filepath) and self._fallback is not None:
+            return "default corpus"
+        return self._filepath.resolve().name
+
     def save(self, data: None) -> None:
         raise DatasetError(f"{self._filepath} is raw input and is never written")
 
