@@ -269,7 +269,8 @@ def test_the_mlflow_run_holds_params_per_bucket_metrics_and_the_model(trained_pr
     assert len(runs) == 1
     run = runs[0]
     assert run.info.status == "FINISHED"
-    assert run.info.run_name == "chatbot lstm 2x16 e2"  # its pipeline and sizes
+    # Its pipeline, sizes, epochs done and corpus (none in data/01_raw).
+    assert run.info.run_name == "chatbot lstm 2x16 e2 default corpus"
     assert run.data.tags["runner"] == "SequentialRunner"
     assert run.data.tags["pipeline"] == "chatbot"
     assert run.data.tags["namespace"] == "chatbot"
