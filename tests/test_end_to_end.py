@@ -128,10 +128,8 @@ pytestmark = pytest.mark.slow
 def empty_store() -> Path:
     """An MLflow SQLite store with its schema and no runs, made once per session:
     creating the schema takes seconds of every `kedro run` in a fresh project."""
-    from rnn_pipeline.mlflow_tracking import initialise_sqlite_store
-
     database = Path(tempfile.mkdtemp(prefix="empty-store-")) / "mlflow.db"
-    initialise_sqlite_store(f"sqlite:///{database}")
+    mlflow.MlflowClient(f"sqlite:///{database}").search_experiments(max_results=1)
     return database
 
 

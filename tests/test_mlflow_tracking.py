@@ -18,7 +18,7 @@ from rnn_pipeline.mlflow_tracking import (
     corpus_names,
     describe_run,
     experiment_name,
-    project_sqlite_uri,
+    project_path_resolver,
 )
 from rnn_pipeline.mlflow_tracking import (
     kedro_command as completed_command,
@@ -69,10 +69,24 @@ def test_tags_are_readable_not_object_reprs():
     assert _readable({"a.b": 1}) == "a.b=1"
 
 
-def test_the_store_is_the_projects_whatever_the_current_folder(tmp_path):
-    uri = project_sqlite_uri("sqlite:///mlflow.db", tmp_path)
+def test_the_store_is_the_projects_whatever_the_current_folder(tmp_path, monkeypatch):
+    from kedro.config import OmegaConfigLoader
+
+    (tmp_path / "pyproject.toml").write_text("[tool.kedro]\npackage_name = 'x'\n")
+    (tmp_path / "conf/base").mkdir(parents=True)
+    yml = Path(__file__).parents[1] / "conf/base/mlflow.yml"
+    (tmp_path / "conf/base/mlflow.yml").write_text(yml.read_text())
+    (tmp_path / "notebooks").mkdir()
+    monkeypatch.chdir(tmp_path / "notebooks")  # as a notebook's kernel starts
+    loader = OmegaConfigLoader(
+        str(tmp_path / "conf"),
+        base_env="base",
+        default_run_env="base",
+        config_patterns={"mlflow": ["mlflow*"]},
+        custom_resolvers={"project_path": project_path_resolver},
+    )
+    uri = loader["mlflow"]["server"]["mlflow_tracking_uri"]
     assert uri == f"sqlite:///{tmp_path.resolve()}/mlflow.db"
-    assert project_sqlite_uri("sqlite:////abs/m.db", tmp_path) == "sqlite:////abs/m.db"
 
 
 def test_a_copied_store_whose_artifacts_are_elsewhere_is_refused(tmp_path):
@@ -184,14 +198,14 @@ def test_a_run_stopped_early_is_renamed_with_the_epochs_done(tmp_path):
     import shutil
 
     from rnn_pipeline import tracking_guard
-    from rnn_pipeline.mlflow_tracking import MlflowRunNamingHook
+    from rnn_pipeline.mlflow_tracking import ProjectMlflowHook
     from tests.test_end_to_end import empty_store
 
     tracking_guard.reset()  # a failure noted by an earlier test is not this run's
     shutil.copy(empty_store(), tmp_path / "mlflow.db")
     previous = mlflow.get_tracking_uri()
     mlflow.set_tracking_uri(f"sqlite:///{tmp_path / 'mlflow.db'}")
-    hook = MlflowRunNamingHook()
+    hook = ProjectMlflowHook()
     hook._naming = {"names": ["chatbot"], "params": PARAMS, "corpora": ["lost.conv"]}
     try:
         experiment = mlflow.create_experiment("chatbot")  # not an earlier test's
@@ -199,7 +213,7 @@ def test_a_run_stopped_early_is_renamed_with_the_epochs_done(tmp_path):
             experiment_id=experiment, run_name="chatbot lstm 3x256 e40 lost.conv"
         ) as run:
             mlflow.log_metric("epochs_done", 5)
-            hook.after_pipeline_run({})
+            hook.rename_run()
         renamed = mlflow.get_run(run.info.run_id).info.run_name
     finally:
         mlflow.set_tracking_uri(previous)

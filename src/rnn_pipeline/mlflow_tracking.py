@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -33,12 +35,11 @@ from kedro.framework.hooks import hook_impl
 
 from rnn_pipeline.pipelines.options import plain
 from rnn_pipeline.text.errors import UserInputError
-from rnn_pipeline.tracking_guard import failed, tolerate
+from rnn_pipeline.tracking_guard import TolerantMlflowHook, failed, tolerate
 
 logger = logging.getLogger(__name__)
 
 METADATA_KEY = "mlflow_artifact_path"
-SQLITE_PREFIX = "sqlite:///"
 # The kind MLflow 3 gives a model-training experiment (its UI picks the runs tab
 # by it where the workflow type is not set by the URL or the browser).
 EXPERIMENT_KIND_TAG = "mlflow.experimentKind"
@@ -49,57 +50,39 @@ DEFAULT_ENV = "local"  # settings.CONFIG_LOADER_ARGS["default_run_env"]
 EPOCHS_DONE_METRIC = "epochs_done"
 
 
-class MlflowStoreHook:
-    """Points kedro-mlflow at the project's SQLite store and creates it once.
+_project_root: ContextVar[Path | None] = ContextVar("project_root", default=None)
 
-    A relative ``sqlite:///mlflow.db`` would otherwise be read from the current
-    folder (a notebook's ``notebooks/`` gets an empty ``notebooks/mlflow.db``). Two
-    ``kedro run``\\ s started together on a fresh project would both run MLflow's
-    schema migrations on the same new database, and one would fail: this hook runs
-    before kedro-mlflow's and lets exactly one process create the schema.
+
+def project_path_resolver() -> str:
+    """``${project_path:}`` in ``conf/``: the root of the project being loaded.
+
+    A relative ``sqlite:///mlflow.db`` would be read from the current folder (a
+    notebook's ``notebooks/`` would get an empty ``notebooks/mlflow.db``), so
+    ``mlflow.yml`` names the store ``sqlite:///${project_path:}/mlflow.db``. The
+    root is the one ``ProjectMlflowHook`` is creating a context for, else the Kedro
+    project around the current folder (as ``kedro`` and ``%load_ext kedro.ipython``
+    find it).
     """
+    from kedro.utils import find_kedro_project
 
-    @hook_impl(tryfirst=True)
-    def after_context_created(self, context) -> None:
-        """Resolve the tracking URI against the project root, then create the store."""
-        loader = context.config_loader
-        if "mlflow" not in loader.config_patterns:
-            loader.config_patterns.update(
-                {"mlflow": ["mlflow*", "mlflow*/**", "**/mlflow*"]}
-            )
-        try:
-            config = loader["mlflow"]
-            uri = config["server"]["mlflow_tracking_uri"]
-        except Exception:  # no mlflow.yml: kedro-mlflow's defaults apply
-            return
-        if isinstance(uri, str) and uri.startswith(SQLITE_PREFIX):
-            uri = project_sqlite_uri(uri, Path(context.project_path))
-            config["server"]["mlflow_tracking_uri"] = uri
-            # A key set on the loader is what later reads of "mlflow" return.
-            loader["mlflow"] = config
-            initialise_sqlite_store(uri)
+    root = _project_root.get() or find_kedro_project(Path.cwd()) or Path.cwd()
+    return str(Path(root).resolve())
 
 
-def project_sqlite_uri(uri: str, project_path: Path) -> str:
-    """``sqlite:///<relative>`` made absolute against ``project_path``."""
-    database = Path(uri.removeprefix(SQLITE_PREFIX))
-    if database.is_absolute():
-        return uri
-    return SQLITE_PREFIX + str((project_path / database).resolve())
+@contextmanager
+def store_lock(project_path: Path) -> Iterator[None]:
+    """Hold ``<project>/mlflow.db.lock`` while the MLflow store is set up.
 
-
-def initialise_sqlite_store(uri: str) -> None:
-    """Create (or migrate) the SQLite store at ``uri`` while holding a file lock."""
+    Two ``kedro run``\\ s started together on a fresh project would both run
+    MLflow's schema migrations on the same new database (and both create the same
+    experiment), and one would fail: under this lock, one process at a time does.
+    """
     import fcntl
 
-    from mlflow.tracking import MlflowClient
-
-    database = Path(uri.removeprefix(SQLITE_PREFIX))
-    database.parent.mkdir(parents=True, exist_ok=True)
-    with open(f"{database}.lock", "w") as lock:
+    with open(project_path / "mlflow.db.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
-            MlflowClient(tracking_uri=uri).search_experiments(max_results=1)
+            yield
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
@@ -241,58 +224,108 @@ def check_artifact_location(experiment, project_path: Path) -> None:
         )
 
 
-class MlflowRunNamingHook:
-    """Puts each pipeline's runs in its own experiment under a descriptive name.
+def select_experiment(options, client: mlflow.MlflowClient):
+    """The experiment ``options`` (``mlflow.yml``'s ``tracking.experiment``) names,
+    created with its ``create_experiment_kwargs`` or restored as kedro-mlflow does."""
+    experiment = client.get_experiment_by_name(options.name)
+    if experiment is None:
+        kwargs = options.create_experiment_kwargs
+        client.create_experiment(
+            options.name, artifact_location=kwargs.artifact_location, tags=kwargs.tags
+        )
+    elif options.restore_if_deleted and experiment.lifecycle_stage == "deleted":
+        client.restore_experiment(experiment.experiment_id)
+    return client.get_experiment_by_name(options.name)
 
-    Runs before kedro-mlflow starts the run, and sets what kedro-mlflow's
-    configuration object (``context.mlflow``) offers for that: the experiment name,
-    its creation arguments and the run name; ``setup`` then selects the experiment.
+
+class ProjectMlflowHook(TolerantMlflowHook):
+    """kedro-mlflow's hook (tolerant of a failing store) on the project's store,
+    with one experiment per pipeline and descriptive run names.
+
+    Only kedro-mlflow's public hook methods are overridden, each calling
+    ``super()``; what they change is ``context.mlflow``, the configuration
+    kedro-mlflow documents for interactive use. The run is started here, in the
+    pipeline's experiment (``mlflow.start_run`` gives it MLflow's user, source and
+    git tags), and handed to kedro-mlflow as ``tracking.run.id`` (the ``mlflow.yml``
+    setting for resuming a run), which reopens it as a nested copy.
     """
 
     def __init__(self) -> None:
+        super().__init__()
         self._context = None
         self._naming: dict[str, Any] | None = None
 
     @hook_impl
     def after_context_created(self, context) -> None:
-        """Keep the context: its parameters and kedro-mlflow's configuration."""
+        """Set kedro-mlflow up on the store of this context's project, under the
+        store lock (``${project_path:}`` in ``mlflow.yml`` reads the root set here)."""
         self._context = context
+        project_path = Path(context.project_path)
+        token = _project_root.set(project_path)
+        try:
+            with store_lock(project_path):
+                super().after_context_created(context)
+        finally:
+            _project_root.reset(token)
 
-    @hook_impl(tryfirst=True)
-    def before_pipeline_run(self, run_params: dict, pipeline, catalog) -> None:
-        """Choose the experiment and the run name of this run."""
-        config = getattr(self._context, "mlflow", None)
-        if config is None or mlflow.active_run() is not None:
-            return  # no kedro-mlflow, or a run started outside Kedro
-        names = pipeline_names(run_params)
-        project_path = Path(self._context.project_path)
-        tracking = config.tracking
-        tracking.experiment.name = experiment_name(names, tracking.experiment.name)
-        kwargs = tracking.experiment.create_experiment_kwargs
-        if kwargs.artifact_location is None:
-            folder = project_path / "mlruns" / tracking.experiment.name
-            kwargs.artifact_location = folder.as_uri()
-        kwargs.tags = {**(kwargs.tags or {}), EXPERIMENT_KIND_TAG: EXPERIMENT_KIND}
+    @hook_impl
+    def before_pipeline_run(self, run_params, pipeline, catalog) -> None:
+        """Start the run in the pipeline's experiment under a descriptive name,
+        then hand it to kedro-mlflow."""
+        run = self.mlflow_config.tracking.run
+        configured = (run.id, run.name, run.nested)
         self._naming = None
+        names = pipeline_names(run_params)
+        disabled = self.mlflow_config.tracking.disable_tracking.pipelines
+        enabled = not all(name in disabled for name in names)
+        if enabled and run.id is None and mlflow.active_run() is None:
+            self._start_run(names, run_params, pipeline, catalog)
+            run.nested = True  # kedro-mlflow reopens the run just started
+        try:
+            super().before_pipeline_run(run_params, pipeline, catalog)
+        finally:  # a later run of this session gets mlflow.yml's values again
+            run.id, run.name, run.nested = configured
+
+    def _start_run(self, names: list[str], run_params, pipeline, catalog) -> None:
+        context, tracking = self._context, self.mlflow_config.tracking
+        project_path = Path(context.project_path)
+        options = tracking.experiment.model_copy(deep=True)
+        options.name = experiment_name(names, options.name)
+        kwargs = options.create_experiment_kwargs
+        if kwargs.artifact_location is None:
+            kwargs.artifact_location = (project_path / "mlruns" / options.name).as_uri()
+        kwargs.tags = {**(kwargs.tags or {}), EXPERIMENT_KIND_TAG: EXPERIMENT_KIND}
+        client = mlflow.MlflowClient()
+        with store_lock(project_path):
+            experiment = select_experiment(options, client)
+        check_artifact_location(experiment, project_path)
+        if EXPERIMENT_KIND_TAG not in experiment.tags:  # made before this hook
+            client.set_experiment_tag(
+                experiment.experiment_id, EXPERIMENT_KIND_TAG, EXPERIMENT_KIND
+            )
         if tracking.run.name is None:  # not set in mlflow.yml: named by the project
             self._naming = {
                 "names": names,
-                "params": self._context.params,
+                "params": context.params,
                 "runtime_params": run_params.get("runtime_params"),
                 "corpora": corpus_names(pipeline, catalog),
-                "env": run_params.get("env") or self._context.env,
+                "env": run_params.get("env") or context.env,
             }
             tracking.run.name = describe_run(**self._naming)
-        config.setup(self._context)  # selects (or creates) the experiment
-        experiment = mlflow.get_experiment_by_name(tracking.experiment.name)
-        check_artifact_location(experiment, project_path)
-        if EXPERIMENT_KIND_TAG not in experiment.tags:  # made before this hook
-            mlflow.MlflowClient().set_experiment_tag(
-                experiment.experiment_id, EXPERIMENT_KIND_TAG, EXPERIMENT_KIND
-            )
+        # Reopening a run checks it against the active experiment.
+        mlflow.set_experiment(experiment_id=experiment.experiment_id)
+        run = mlflow.start_run(
+            experiment_id=experiment.experiment_id, run_name=tracking.run.name
+        )
+        tracking.run.id = run.info.run_id
 
-    @hook_impl(tryfirst=True)  # before kedro-mlflow ends the run
-    def after_pipeline_run(self, run_params: dict) -> None:
+    @hook_impl(trylast=True)  # after the other hooks have finished their work
+    def after_pipeline_run(self, run_params, pipeline, catalog) -> None:
+        """Rename the run with the epochs training ran, then end it."""
+        self.rename_run()
+        super().after_pipeline_run(run_params, pipeline, catalog)
+
+    def rename_run(self) -> None:
         """Rename the run with the epochs training actually ran (a time budget
         or early stopping ends it before ``epochs``)."""
         run = mlflow.active_run()

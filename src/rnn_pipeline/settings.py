@@ -1,11 +1,15 @@
 """Project settings (Kedro defaults except where noted)."""
 
+from rnn_pipeline.mlflow_tracking import project_path_resolver
+
 CONFIG_LOADER_ARGS = {
     "base_env": "base",
     "default_run_env": "local",
     # An environment's parameter file (conf/local, conf/real_corpus) changes only
     # the keys it names; the rest of each group comes from conf/base.
     "merge_strategy": {"parameters": "soft"},
+    # ``${project_path:}``: mlflow.yml names the project's store from any folder.
+    "custom_resolvers": {"project_path": project_path_resolver},
 }
 
 from rnn_pipeline.hooks import (  # noqa: E402
@@ -15,25 +19,22 @@ from rnn_pipeline.hooks import (  # noqa: E402
 from rnn_pipeline.interruption import InterruptionHook  # noqa: E402
 from rnn_pipeline.mlflow_tracking import (  # noqa: E402
     MlflowArtifactHook,
-    MlflowRunNamingHook,
-    MlflowStoreHook,
+    ProjectMlflowHook,
 )
 from rnn_pipeline.pipelines.parameters import ValidateParametersHook  # noqa: E402
 from rnn_pipeline.run_lock import PipelineLockHook  # noqa: E402
-from rnn_pipeline.tracking_guard import TolerantMlflowHook  # noqa: E402
 
-# kedro-mlflow's hook runs as TolerantMlflowHook (a subclass, registered below): a
-# failing tracking store then costs no node its outputs (tracking_guard.py).
+# kedro-mlflow's hook runs as ProjectMlflowHook (a subclass, registered below): the
+# project's store and experiments (mlflow_tracking.py), and a failing tracking store
+# costs no node its outputs (tracking_guard.py).
 DISABLE_HOOKS_FOR_PLUGINS = ("kedro_mlflow", "kedro-mlflow")  # its name varies
 
 HOOKS = (
     PipelineLockHook(),
-    MlflowStoreHook(),
     DistributeHook(),
-    MlflowRunNamingHook(),
     MlflowArtifactHook(saved_path),
     InterruptionHook(),
-    TolerantMlflowHook(),
+    ProjectMlflowHook(),
     # Registered last, so it runs first: parameters are checked before anything
     # else happens.
     ValidateParametersHook(),

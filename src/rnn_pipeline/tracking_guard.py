@@ -143,8 +143,8 @@ def raise_if_failed() -> None:
 class TolerantMlflowHook(MlflowHook):
     """kedro-mlflow's hook, with its per-node and end-of-run calls tolerated.
 
-    Registered in ``settings.py`` in place of the plugin's own instance
-    (``DISABLE_HOOKS_FOR_PLUGINS``).
+    Its subclass ``ProjectMlflowHook`` is registered in ``settings.py`` in place of
+    the plugin's own instance (``DISABLE_HOOKS_FOR_PLUGINS``).
     """
 
     @hook_impl
