@@ -5,6 +5,7 @@ and a SIGTERM to `make viz`'s command leaves nothing serving on its port."""
 from __future__ import annotations
 
 import json
+import os
 import shlex
 import shutil
 import signal
@@ -26,9 +27,16 @@ def make_command(target: str, default_port: int, port: int) -> list[str]:
     with this interpreter's bin folder for ``.venv/bin`` and ``port``."""
     if shutil.which("make") is None:
         pytest.skip("make is not installed")
+    # Under `make test` the outer make's variables would make this one print
+    # "make[1]: Entering directory" lines into the recipe.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")
+    }
     recipe = subprocess.run(
-        ["make", "-n", "-o", "install", target],
-        cwd=PROJECT, capture_output=True, text=True, check=True,
+        ["make", "-n", "--no-print-directory", "-o", "install", target],
+        cwd=PROJECT, capture_output=True, text=True, check=True, env=env,
     ).stdout  # fmt: skip
     words = shlex.split(recipe.replace("\\\n", " "))
     return [_local(word, default_port, port) for word in words]
