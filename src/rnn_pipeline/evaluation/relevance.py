@@ -101,8 +101,3 @@ def overlap_scores(
             answer = reply_vectors[reply]
             scores[row, column] = sum(v * answer.get(t, 0.0) for t, v in asked.items())
     return scores
-
-
-def per_token_means(values: Sequence[np.ndarray]) -> np.ndarray:
-    """The mean of each array (a candidate's per-token log-probabilities)."""
-    return np.array([float(np.mean(v)) for v in values])
