@@ -56,3 +56,57 @@ def test_restore_best_gives_back_the_epoch_best_on_validation(tmp_path):
     assert history["val_loss"][-1] > min(history["val_loss"])  # it did get worse
     final = model.evaluate(validation.batch(64), verbose=0)
     assert final == pytest.approx(min(history["val_loss"]), rel=1e-4)
+
+
+def _rising_validation():
+    """A model and data whose validation loss rises from the first epoch on."""
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(0)
+    x = np.random.default_rng(0).normal(size=(64, 4)).astype("float32")
+    train = tf.data.Dataset.from_tensor_slices((x, x.sum(1, keepdims=True))).batch(16)
+    validation = tf.data.Dataset.from_tensor_slices((x, -x.sum(1, keepdims=True)))
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.Adam(0.05), loss="mse")
+    return model, train, validation.batch(64)
+
+
+def test_early_stopping_ends_training_when_validation_stops_improving(tmp_path):
+    model, train, validation = _rising_validation()
+    options = FitOptions(
+        epochs=30, early_stopping_patience=2, lr_patience=10, verbose=0
+    )
+    history = fit_with_resume(model, train, validation, options, tmp_path / "c")
+    best = int(np.argmin(history["val_loss"]))
+    # Two epochs without a new best after the best one, then the end (not 30).
+    assert len(history["val_loss"]) == best + 3 < 30
+    assert history["stopped_early"][-1] == 0.0  # not the time budget
+    final = model.evaluate(validation, verbose=0)
+    assert final == pytest.approx(min(history["val_loss"]), rel=1e-4)
+
+
+def test_without_validation_early_stopping_has_nothing_to_watch(tmp_path):
+    model, train, _ = _rising_validation()
+    options = FitOptions(epochs=4, early_stopping_patience=1, verbose=0)
+    history = fit_with_resume(model, train, None, options, tmp_path / "c")
+    assert len(history["loss"]) == 4
+
+
+def test_the_plateau_schedule_warms_up_over_the_first_steps(tmp_path):
+    model, train, validation = _rising_validation()
+    rates: list[float] = []
+
+    class Record(keras.callbacks.Callback):
+        def on_train_batch_begin(self, batch, logs=None):
+            rates.append(
+                float(keras.ops.convert_to_numpy(self.model.optimizer.learning_rate))
+            )
+
+    options = FitOptions(
+        epochs=2, learning_rate=0.04, warmup_steps=4, lr_patience=10, verbose=0
+    )
+    fit_with_resume(
+        model, train, validation, options, tmp_path / "c", extra_callbacks=[Record()]
+    )
+    # 4 batches an epoch: 0.01, 0.02, 0.03, 0.04, then the base rate.
+    assert rates == pytest.approx([0.01, 0.02, 0.03, 0.04, 0.04, 0.04, 0.04, 0.04])

@@ -26,7 +26,7 @@ from rnn_pipeline.training.metrics import (
     masked_loss,
 )
 from rnn_pipeline.training.options import FitOptions
-from rnn_pipeline.training.schedules import LinearDecay
+from rnn_pipeline.training.schedules import LinearDecay, Warmup
 
 logger = logging.getLogger(__name__)
 
@@ -165,11 +165,13 @@ class _PlateauDecay(keras.callbacks.ReduceLROnPlateau):
 
 class _KeepBest(keras.callbacks.Callback):
     """Keeps the weights of the epoch with the lowest of the first of ``monitors``
-    the logs hold, and puts them back when training ends."""
+    the logs hold, and puts them back when training ends; with ``patience``, ends
+    training after that many epochs in a row without a new lowest value."""
 
-    def __init__(self, monitors: tuple[str, ...]) -> None:
+    def __init__(self, monitors: tuple[str, ...], patience: int | None = None) -> None:
         super().__init__()
         self.monitors = monitors
+        self.patience = patience
         self.best = float("inf")
         self.best_epoch: int | None = None
         self.weights: list | None = None
@@ -177,9 +179,21 @@ class _KeepBest(keras.callbacks.Callback):
     def on_epoch_end(self, epoch: int, logs=None) -> None:
         logs = logs or {}
         value = next((logs[m] for m in self.monitors if m in logs), None)
-        if value is not None and float(value) < self.best:
+        if value is None:
+            return
+        if float(value) < self.best:
             self.best, self.best_epoch = float(value), epoch
             self.weights = self.model.get_weights()
+        elif self.patience is not None and epoch - self.best_epoch >= self.patience:
+            logger.info(
+                "Stopping after epoch %d: validation loss has not fallen below "
+                "%.4f (epoch %d) for %d epochs",
+                epoch + 1,
+                self.best,
+                self.best_epoch + 1,
+                self.patience,
+            )
+            self.model.stop_training = True
 
     def on_train_end(self, logs=None) -> None:
         if self.weights is None:
@@ -192,25 +206,30 @@ class _KeepBest(keras.callbacks.Callback):
         )
 
 
-def _learning_rate_rule(
+def _learning_rate_rules(
     options: FitOptions, monitors: tuple[str, ...]
-) -> keras.callbacks.Callback:
+) -> list[keras.callbacks.Callback]:
     if options.lr_schedule == "linear":
         budget = options.time_budget_minutes
-        return LinearDecay(
-            options.learning_rate,
-            options.min_learning_rate,
-            options.warmup_steps,
-            options.epochs,
-            None if budget is None else 60.0 * budget,
-        )
-    return _PlateauDecay(
+        return [
+            LinearDecay(
+                options.learning_rate,
+                options.min_learning_rate,
+                options.warmup_steps,
+                options.epochs,
+                None if budget is None else 60.0 * budget,
+            )
+        ]
+    plateau = _PlateauDecay(
         (*monitors, "token_loss", "loss"),
         factor=options.lr_decay_factor,
         patience=options.lr_patience,
         min_lr=options.min_learning_rate,
         verbose=1,
     )
+    if options.warmup_steps:
+        return [Warmup(options.learning_rate, options.warmup_steps), plateau]
+    return [plateau]
 
 
 @dataclass(frozen=True)
@@ -286,8 +305,13 @@ def fit_with_resume(
         backup,
         _ClockCallback(training_clock, loop.agree),
         history_log,
-        _learning_rate_rule(options, monitors),
-        *([_KeepBest(monitors)] if options.restore_best and monitors else []),
+        *_learning_rate_rules(options, monitors),
+        *(
+            [_KeepBest(monitors, options.early_stopping_patience)]
+            if monitors
+            and (options.restore_best or options.early_stopping_patience is not None)
+            else []
+        ),
         *(extra_callbacks or []),
     ]
     model.fit(

@@ -41,10 +41,14 @@ class FitOptions:
         lr_schedule: ``plateau`` (decay on a validation plateau) or ``linear``
             (warm-up, then linear decay to ``min_learning_rate`` over the time
             budget, or over the epochs when there is none).
-        warmup_steps: Warm-up steps of the ``linear`` schedule.
+        warmup_steps: Steps of linear warm-up at the start (either schedule).
         restore_best: At the end, give back the weights of the epoch with the
             lowest validation loss rather than the last epoch's (a model that
             starts to overfit within its budget keeps its best state).
+        early_stopping_patience: Training ends after this many epochs in a row
+            without a lower validation loss, and the best epoch's weights are
+            given back (as ``restore_best``); None: never. Unlike the time
+            budget, this stops where the data says, on a fast CPU or a slow one.
     """
 
     epochs: Epochs = 10
@@ -59,6 +63,7 @@ class FitOptions:
     lr_schedule: Literal["plateau", "linear"] = "plateau"
     warmup_steps: Annotated[int, Ge(0)] = 0
     restore_best: bool = False
+    early_stopping_patience: Annotated[int, Ge(1)] | None = None
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> FitOptions:

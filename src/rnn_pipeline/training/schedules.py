@@ -72,3 +72,23 @@ class LinearDecay(keras.callbacks.Callback):
         self.model.optimizer.learning_rate.assign(
             linear_decay(self.base, self.floor, self.warmup_steps, step, progress)
         )
+
+
+class Warmup(keras.callbacks.Callback):
+    """Raises the rate linearly to ``base`` over the first ``steps`` optimizer
+    steps, then leaves it to the plateau rule (which only acts at epoch ends).
+
+    Args:
+        base: The rate after warm-up.
+        steps: Steps of warm-up from ``base / steps``.
+    """
+
+    def __init__(self, base: float, steps: int) -> None:
+        super().__init__()
+        self.base, self.steps = base, steps
+
+    def on_train_batch_begin(self, batch: int, logs=None) -> None:
+        step = int(keras.ops.convert_to_numpy(self.model.optimizer.iterations))
+        if step <= self.steps:
+            rate = self.base * min(step + 1, self.steps) / self.steps
+            self.model.optimizer.learning_rate.assign(rate)
