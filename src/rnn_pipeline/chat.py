@@ -117,7 +117,8 @@ class Responder:
         model: A trained ``Seq2Seq``.
         vocabulary: The vocabulary it was trained with.
         config: How it answers (prompt checks and decoding).
-        language_model: The reply language model the ``mmi`` sampler reranks with.
+        language_model: The reply language model, for a sampler that takes one
+            (``mmi`` reranks with it).
     """
 
     def __init__(
@@ -143,12 +144,10 @@ class Responder:
             )
         self.vocabulary = vocabulary
         self.config = config
-        options = dict(config.sampler_options)
-        if config.sampler == "mmi":
-            options["language_model"] = language_model
-        self.generator = Seq2SeqGenerator(
-            model, samplers.get(config.sampler, **options), config.max_reply_length
+        sampler = samplers.build(
+            config.sampler, config.sampler_options, language_model=language_model
         )
+        self.generator = Seq2SeqGenerator(model, sampler, config.max_reply_length)
 
     def reply(self, prompts: Sequence[str]) -> list[Reply]:
         """Answer a batch of prompts; prompts that cannot be answered get a message."""

@@ -120,3 +120,14 @@ def test_command_line_decoding_options_name_what_each_sampler_takes():
 
     for choice in (mmi, nucleus, overrides("top_k", top_k=3)):
         EvaluationOptions.model_validate(choice)
+
+
+def test_a_flag_is_named_for_the_configured_sampler_when_none_is_given():
+    # `kedro chat --k 20` with a saved mmi sampler: k is mmi's top_k.
+    flags = converse.sampler_overrides(None, None, 20, 0.8, None, None)
+    assert flags["sampler_options"] == {"k": 20, "p": 0.8}
+    assert converse.named_for("mmi", flags["sampler_options"]) == {
+        "top_k": 20,
+        "top_p": 0.8,
+    }
+    assert converse.named_for("top_k", {"k": 3}) == {"k": 3}

@@ -16,6 +16,7 @@ import click
 
 from rnn_pipeline.cli.choice import MODEL_HELP
 from rnn_pipeline.cli.loading import MODEL_RUN, load_trained, quiet_kedro_logs
+from rnn_pipeline.samplers.options import REGISTRY
 
 EXIT_WORDS = {"exit", "quit", ":q"}
 EMPTY_MESSAGE = "Please type a message."
@@ -55,9 +56,10 @@ def build_responder(
     )
     # Models saved before the configuration was kept answer with today's settings.
     config = saved["responder_config"] or responder_config(params)
+    sampler = overrides.get("sampler") or config.sampler
     config = config.with_decoding(
         overrides.get("sampler"),
-        overrides.get("sampler_options") or None,
+        named_for(sampler, overrides.get("sampler_options") or {}) or None,
         overrides.get("max_length"),
     )
     try:  # options from the command line are checked like the YAML ones
@@ -111,9 +113,7 @@ def decoding_options(function):
         click.option("--model", default=None, help=MODEL_HELP),
         click.option(
             "--sampler",
-            type=click.Choice(
-                ["greedy", "beam", "mmi", "temperature", "top_k", "top_p"]
-            ),
+            type=click.Choice(list(REGISTRY)),
             default=None,
             help="Decoding rule (default: evaluation_options.sampler).",
         ),
@@ -158,22 +158,40 @@ def sampler_overrides(
     mmi_weight=None,
     candidates=None,
 ) -> dict:
-    """Command-line decoding options as ``make_responder`` overrides."""
+    """Command-line decoding options as ``make_responder`` overrides, named as
+    ``sampler`` names them (``--k`` is top_k's ``k`` and the largest nucleus
+    ``top_k`` of top_p and of mmi's samples); without a sampler, as flags
+    (``build_responder`` names them for the configured one)."""
     options = {
         "temperature": temperature,
-        # top_p and mmi's samples take k as their largest nucleus (top_k).
-        "top_k" if sampler in ("mmi", "top_p") else "k": top_k,
-        # mmi's nucleus mass for sampled candidates is its top_p.
-        "top_p" if sampler == "mmi" else "p": top_p,
+        "k": top_k,
+        "p": top_p,
         "num_beams": beams,
         "length_penalty": length_penalty,
         "mmi_weight": mmi_weight,
         "candidates": candidates,
     }
+    given = {k: v for k, v in options.items() if v is not None}
     return {
         "sampler": sampler,
-        "sampler_options": {k: v for k, v in options.items() if v is not None},
+        "sampler_options": named_for(sampler, given) if sampler else given,
     }
+
+
+# A command-line flag -> the names samplers give that option, in order.
+FLAG_NAMES = {"k": ("k", "top_k"), "p": ("p", "top_p")}
+
+
+def named_for(sampler: str, options: dict) -> dict:
+    """``options`` with each flag (``k``, ``p``) renamed to the option of that
+    meaning ``sampler`` takes (the registry's option names); a sampler taking none
+    keeps the flag's name, which its validation then reports."""
+    taken = REGISTRY[sampler].option_names() if sampler in REGISTRY else ()
+    renamed = {}
+    for key, value in options.items():
+        names = FLAG_NAMES.get(key, (key,))
+        renamed[next((n for n in names if n in taken), key)] = value
+    return renamed
 
 
 def answer_once(build: Callable[[], object], message: str) -> None:

@@ -96,7 +96,7 @@ def _generate(model, vocabulary, params, sampler, options, starts, length) -> li
         # The YAML options belong to the YAML sampler; another sampler starts afresh.
         base = defaults.sampler_options if name == defaults.sampler else {}
         generator = CharRNNGenerator(
-            model, samplers.get(name, **{**base, **options}), length or defaults.length
+            model, samplers.build(name, {**base, **options}), length or defaults.length
         )
         return generate_texts(
             generator,

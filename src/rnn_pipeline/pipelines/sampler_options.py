@@ -1,70 +1,39 @@
-"""The options each sampler takes, declared once: ``SAMPLER_OPTIONS``.
+"""Sampler parameters validated at the edge: ``SamplerChoice``.
+
+Each sampler's options are declared once, in the library
+(``rnn_pipeline.samplers.options``); ``SAMPLER_OPTIONS`` turns each into a pydantic
+model of the same fields, defaults and rules, so a pipeline neither lists them
+again nor restates ``num_beams >= 1``.
 
 A group that picks a sampler (``evaluation_options``, ``sampling_options``)
-subclasses ``SamplerChoice``: its ``sampler`` must be a name in ``SAMPLER_OPTIONS``
-(or in the group's ``samplers`` subset) and its ``sampler_options`` are validated
-by that sampler's options class, so ``{k: 0}`` or a key the sampler does not take
-fails when the run starts, not after training.
-
-To add a sampler: write its options class here (a ``SamplerOptions`` subclass) and
-add ``"name": ThatOptions`` to ``SAMPLER_OPTIONS``.
+subclasses ``SamplerChoice``: its ``sampler`` must be a name in the registry (or in
+the group's ``samplers`` subset) and its ``sampler_options`` are validated by that
+sampler's options, so ``{k: 0}`` or a key the sampler does not take fails when the
+run starts, not after training.
 """
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar
 
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import ValidationInfo, create_model, field_validator
 
+from rnn_pipeline.pipelines.fit_options import dataclass_fields
 from rnn_pipeline.pipelines.options import InvalidOptionsError, Options, describe
+from rnn_pipeline.samplers import options as library
 
 
-class SamplerOptions(Options):
-    """What every sampler takes (``samplers.Sampler``)."""
-
-    temperature: float = Field(1.0, gt=0)
-    seed: int | None = None
+def options_model(options: type[library.SamplerOptions]) -> type[Options]:
+    """The pydantic model of a sampler's options dataclass."""
+    return create_model(options.__name__, __base__=Options, **dataclass_fields(options))
 
 
-class BeamOptions(SamplerOptions):
-    num_beams: int = Field(5, ge=1)
-    length_penalty: float = Field(0.6, ge=0)
+# What every sampler takes; a base for a sampler's own options in a test.
+SamplerOptions = options_model(library.SamplerOptions)
 
-
-class MmiOptions(SamplerOptions):
-    """Beam search reranked by mutual information (``samplers.MmiSampler``); its
-    language model comes from the pipeline, not from YAML."""
-
-    num_beams: int = Field(10, ge=1)
-    length_penalty: float = Field(1.0, ge=0)
-    mmi_weight: float = Field(0.5, ge=0)
-    no_repeat_ngram: int = Field(2, ge=0)
-    # Drop candidates doubling a character the reply model finds unlikely there
-    # (p < this: 们们 ~0, 不不错 0.0006; 谢谢 0.92, 看看 0.20); 0: off.
-    doubled_min_probability: float = Field(0.0, ge=0, lt=1)
-    # beam: rerank the beam; sample: rerank num_beams nucleus samples (top_p).
-    candidates: Literal["beam", "sample"] = "beam"
-    top_p: float = Field(0.9, gt=0, le=1)
-    top_k: int = Field(50, ge=0)  # the largest nucleus of sample; 0: no limit
-
-
-class TopKOptions(SamplerOptions):
-    k: int = Field(5, ge=1)
-
-
-class TopPOptions(SamplerOptions):
-    p: float = Field(0.9, gt=0, le=1)
-    top_k: int = Field(0, ge=0)  # the largest nucleus; 0: the whole vocabulary
-
-
-# Sampler name (as ``samplers.get`` takes it) -> the options it accepts.
-SAMPLER_OPTIONS: dict[str, type[SamplerOptions]] = {
-    "greedy": SamplerOptions,
-    "beam": BeamOptions,
-    "mmi": MmiOptions,
-    "temperature": SamplerOptions,
-    "top_k": TopKOptions,
-    "top_p": TopPOptions,
+# Sampler name (as ``samplers.build`` takes it) -> the options it accepts.
+SAMPLER_OPTIONS: dict[str, type[Options]] = {
+    name: options_model(entry.options) for name, entry in library.REGISTRY.items()
 }
 
 
@@ -72,7 +41,7 @@ class SamplerChoice(Options):
     """A ``sampler`` by name and its ``sampler_options``, checked together.
 
     ``sampler_options`` stays a plain dict of the keys that were given (so
-    ``samplers.get(sampler, **sampler_options)`` keeps each sampler's defaults), with
+    ``samplers.build(sampler, sampler_options)`` keeps each sampler's defaults), with
     values checked and converted by the sampler's options class.
     """
 

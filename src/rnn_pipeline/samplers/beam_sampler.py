@@ -5,6 +5,7 @@ from __future__ import annotations
 import keras
 from keras import ops
 
+from rnn_pipeline.samplers.options import BeamOptions, check
 from rnn_pipeline.samplers.sampler import NextFn, Sampler
 
 
@@ -25,12 +26,14 @@ class BeamSampler(Sampler):
         **kwargs: ``temperature`` of ``Sampler``.
     """
 
-    def __init__(self, num_beams: int = 5, length_penalty: float = 0.6, **kwargs):
+    def __init__(
+        self,
+        num_beams: int = BeamOptions.num_beams,
+        length_penalty: float = BeamOptions.length_penalty,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
-        if num_beams < 1:
-            raise ValueError(f"num_beams must be >= 1, got {num_beams}")
-        if length_penalty < 0:
-            raise ValueError(f"length_penalty must be >= 0, got {length_penalty}")
+        check(BeamOptions, {"num_beams": num_beams, "length_penalty": length_penalty})
         self.num_beams = num_beams
         self.length_penalty = length_penalty
 

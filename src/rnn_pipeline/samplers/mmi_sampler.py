@@ -17,6 +17,7 @@ import numpy as np
 from keras import ops
 
 from rnn_pipeline.samplers.beam_sampler import BeamSampler
+from rnn_pipeline.samplers.options import MmiOptions, check
 from rnn_pipeline.samplers.sampler import NextFn
 from rnn_pipeline.samplers.top_p_sampler import TopPSampler
 from rnn_pipeline.text.specials import EOS, PAD
@@ -76,19 +77,26 @@ class MmiSampler(BeamSampler):
     def __init__(
         self,
         language_model: ReplyLanguageModel | None = None,
-        num_beams: int = 10,
-        length_penalty: float = 1.0,
-        mmi_weight: float = 0.5,
-        no_repeat_ngram: int = 2,
-        doubled_min_probability: float = 0.0,
-        candidates: str = "beam",
-        top_p: float = 0.9,
-        top_k: int = 50,
+        num_beams: int = MmiOptions.num_beams,
+        length_penalty: float = MmiOptions.length_penalty,
+        mmi_weight: float = MmiOptions.mmi_weight,
+        no_repeat_ngram: int = MmiOptions.no_repeat_ngram,
+        doubled_min_probability: float = MmiOptions.doubled_min_probability,
+        candidates: str = MmiOptions.candidates,
+        top_p: float = MmiOptions.top_p,
+        top_k: int = MmiOptions.top_k,
         **kwargs,
     ) -> None:
         super().__init__(num_beams=num_beams, length_penalty=length_penalty, **kwargs)
-        if candidates not in ("beam", "sample"):
-            raise ValueError(f"candidates must be beam or sample, got {candidates!r}")
+        check(
+            MmiOptions,
+            {
+                "mmi_weight": mmi_weight,
+                "no_repeat_ngram": no_repeat_ngram,
+                "doubled_min_probability": doubled_min_probability,
+                "candidates": candidates,
+            },
+        )
         self.candidates = candidates
         self.top_p = top_p
         self.top_k = top_k
@@ -100,15 +108,6 @@ class MmiSampler(BeamSampler):
             raise ValueError(
                 "the mmi sampler needs a language model of the replies "
                 "(the pipeline's reply_language_model), got none"
-            )
-        if mmi_weight < 0:
-            raise ValueError(f"mmi_weight must be >= 0, got {mmi_weight}")
-        if no_repeat_ngram < 0:
-            raise ValueError(f"no_repeat_ngram must be >= 0, got {no_repeat_ngram}")
-        if not 0 <= doubled_min_probability < 1:
-            raise ValueError(
-                "doubled_min_probability must be in [0, 1), "
-                f"got {doubled_min_probability}"
             )
         self.language_model = language_model
         self.mmi_weight = mmi_weight

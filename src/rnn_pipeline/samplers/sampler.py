@@ -8,6 +8,8 @@ from typing import Any
 import keras
 from keras import ops
 
+from rnn_pipeline.samplers.options import SamplerOptions, check
+
 NextFn = Callable[[Any, Any], tuple[Any, Any]]
 
 
@@ -23,9 +25,12 @@ class Sampler:
         seed: Seed of the random choices of stochastic samplers.
     """
 
-    def __init__(self, temperature: float = 1.0, seed: int | None = None) -> None:
-        if temperature <= 0:
-            raise ValueError(f"temperature must be > 0, got {temperature}")
+    def __init__(
+        self,
+        temperature: float = SamplerOptions.temperature,
+        seed: int | None = SamplerOptions.seed,
+    ) -> None:
+        check(SamplerOptions, {"temperature": temperature})
         self.temperature = temperature
         self.seed = seed
         self._seed_generator = keras.random.SeedGenerator(seed)

@@ -3,6 +3,7 @@
 import keras
 from keras import ops
 
+from rnn_pipeline.samplers.options import TopKOptions, check
 from rnn_pipeline.samplers.sampler import Sampler
 
 
@@ -14,10 +15,9 @@ class TopKSampler(Sampler):
         **kwargs: ``temperature`` and ``seed`` of ``Sampler``.
     """
 
-    def __init__(self, k: int = 5, **kwargs) -> None:
+    def __init__(self, k: int = TopKOptions.k, **kwargs) -> None:
         super().__init__(**kwargs)
-        if k < 1:
-            raise ValueError(f"k must be >= 1, got {k}")
+        check(TopKOptions, {"k": k})
         self.k = k
 
     def get_next_token(self, probabilities):

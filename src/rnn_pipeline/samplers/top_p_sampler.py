@@ -3,6 +3,7 @@
 import keras
 from keras import ops
 
+from rnn_pipeline.samplers.options import TopPOptions, check
 from rnn_pipeline.samplers.sampler import Sampler
 
 
@@ -21,12 +22,11 @@ class TopPSampler(Sampler):
         **kwargs: ``temperature`` and ``seed`` of ``Sampler``.
     """
 
-    def __init__(self, p: float = 0.9, top_k: int = 0, **kwargs) -> None:
+    def __init__(
+        self, p: float = TopPOptions.p, top_k: int = TopPOptions.top_k, **kwargs
+    ) -> None:
         super().__init__(**kwargs)
-        if not 0.0 < p <= 1.0:
-            raise ValueError(f"p must be in (0, 1], got {p}")
-        if top_k < 0:
-            raise ValueError(f"top_k must be >= 0 (0: no limit), got {top_k}")
+        check(TopPOptions, {"p": p, "top_k": top_k})
         self.p = p
         self.top_k = top_k
 

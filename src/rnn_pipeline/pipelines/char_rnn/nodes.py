@@ -210,7 +210,7 @@ def sample_texts(
     from rnn_pipeline import samplers
     from rnn_pipeline.models.char_rnn_generator import CharRNNGenerator, generate_texts
 
-    sampler = samplers.get(sampling_options.sampler, **sampling_options.sampler_options)
+    sampler = samplers.build(sampling_options.sampler, sampling_options.sampler_options)
     generator = CharRNNGenerator(model, sampler, sampling_options.length)
     generated = generate_texts(generator, vocabulary, sampling_options.start_strings)
     for sample in generated:

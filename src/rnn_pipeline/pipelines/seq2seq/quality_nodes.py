@@ -32,14 +32,12 @@ logger = logging.getLogger(__name__)
 def make_sampler(
     options: EvaluationOptions, reply_language_model: NgramLanguageModel | None
 ):
-    """The configured sampler; ``mmi`` gets the reply language model."""
+    """The configured sampler, given the reply language model if it takes one."""
     from rnn_pipeline import samplers
 
-    if options.sampler == "mmi":
-        return samplers.get(
-            "mmi", language_model=reply_language_model, **options.sampler_options
-        )
-    return samplers.get(options.sampler, **options.sampler_options)
+    return samplers.build(
+        options.sampler, options.sampler_options, language_model=reply_language_model
+    )
 
 
 def decode_test_set(

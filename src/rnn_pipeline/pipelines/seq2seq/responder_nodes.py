@@ -72,15 +72,17 @@ def package_for_serving(
     reply_language_model: NgramLanguageModel | None = None,
 ) -> dict:
     """Everything ``mlflow models serve`` needs to answer like ``kedro chat`` (the
-    reply language model too when the sampler is ``mmi``)."""
-    mmi = responder_config.sampler == "mmi"
+    reply language model too when the sampler takes one)."""
+    from rnn_pipeline.samplers.options import spec
+
+    wanted = "language_model" in spec(responder_config.sampler).resources
     return {
         "model": model,
         "vocab": vocab.to_dict(),
         "config": {
             **responder_config.to_dict(),
             "language_model": reply_language_model.to_dict()
-            if mmi and reply_language_model is not None
+            if wanted and reply_language_model is not None
             else None,
         },
     }
