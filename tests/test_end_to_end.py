@@ -253,6 +253,12 @@ def test_the_run_prints_no_third_party_warning_or_error(trained_project):
     assert THIRD_PARTY_NOISE.findall(log) == []
 
 
+def test_the_run_ends_with_what_to_do_next(trained_project):
+    log = (trained_project / "kedro_run.log").read_text(encoding="utf-8")
+    tail = log[log.index("Pipeline execution completed") :]
+    assert "Next:" in tail and "kedro chat" in tail and "--env real_corpus" in tail
+
+
 def test_the_run_needed_no_network(trained_project):
     if not network_cut():  # the fixture's run had the network then
         pytest.skip("unshare -rn is not available or not permitted here")

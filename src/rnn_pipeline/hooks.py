@@ -45,3 +45,31 @@ class DistributeHook:
                 logger.info("%s asks for multi-worker training", name)
                 make_strategy("multi_worker")
                 return
+
+
+# Node whose run means a model can now be talked to -> what to do with it next.
+NEXT_STEPS = {
+    "chatbot.reply_to_prompts_node": (
+        "kedro chat                  talk to this model in the terminal",
+        "make chat-web               the chat page, http://127.0.0.1:5002",
+        "make mlflow-ui              this run's metrics, plots and model beside others",
+        "kedro run --pipelines chatbot --env real_corpus   a real corpus in "
+        "data/01_raw/chat.conv (docs/chatbot.md)",
+    ),
+    "translation.reply_to_prompts_node": (
+        "kedro translate             translate in the terminal",
+        "make mlflow-ui              this run's metrics, plots and model beside others",
+    ),
+}
+
+
+class NextStepsHook:
+    """Ends a run that trained a model one can talk to with what to do next."""
+
+    @hook_impl
+    def after_pipeline_run(self, run_params: dict, run_result, pipeline, catalog):
+        ran = {node.name for node in pipeline.nodes}
+        for node_name, steps in NEXT_STEPS.items():
+            if node_name in ran:
+                lines = "\n".join(f"  {step}" for step in steps)
+                logger.info("The model is trained and saved. Next:\n%s", lines)

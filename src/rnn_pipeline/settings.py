@@ -14,6 +14,7 @@ CONFIG_LOADER_ARGS = {
 
 from rnn_pipeline.hooks import (  # noqa: E402
     DistributeHook,
+    NextStepsHook,
     saved_path,
 )
 from rnn_pipeline.interruption import InterruptionHook  # noqa: E402
@@ -35,6 +36,7 @@ HOOKS = (
     MlflowArtifactHook(saved_path),
     InterruptionHook(),
     ProjectMlflowHook(),
+    NextStepsHook(),
     # Registered last, so it runs first: parameters are checked before anything
     # else happens.
     ValidateParametersHook(),
