@@ -163,8 +163,8 @@ def test_mlflow_ui_lists_both_runs_and_compares_their_bucket_metrics(browser, tw
     assert len(runs) == 2
     # Told apart by name: 2 epochs (conf/local) and 1 (--params), and the corpus.
     assert sorted(r.info.run_name for r in runs) == [
-        "chatbot lstm 2x16 e1 chat.conv",
-        "chatbot lstm 2x16 e2 chat.conv",
+        "chatbot gru 2x16 e1 chat.conv",
+        "chatbot gru 2x16 e2 chat.conv",
     ]
     port = free_port()
     # One worker: the default four start at once and take the two cores for a while.

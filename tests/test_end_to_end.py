@@ -274,7 +274,7 @@ def test_the_mlflow_run_holds_params_per_bucket_metrics_and_the_model(trained_pr
     run = runs[0]
     assert run.info.status == "FINISHED"
     # Its pipeline, sizes, epochs done and corpus (none in data/01_raw).
-    assert run.info.run_name == "chatbot lstm 2x16 e2 default corpus"
+    assert run.info.run_name == "chatbot gru 2x16 e2 default corpus"
     assert run.data.tags["runner"] == "SequentialRunner"
     assert run.data.tags["pipeline"] == "chatbot"
     assert run.data.tags["namespace"] == "chatbot"
