@@ -13,7 +13,9 @@ JSON with:
   chosen on the validation pairs), as the pipeline's ``evaluate_interpolation`` does;
 - relevance: the true reply ranked among 10 replies of other test pairs by the
   network, by MMI's score, by the interpolated model, by the reply model alone and by
-  TF-IDF character overlap (Recall@1, MRR), as the pipeline's ``evaluate_relevance``;
+  TF-IDF character overlap (Recall@1, MRR), as the pipeline's ``evaluate_relevance``,
+  and, for each decoding, by its reranker's own score (``decoding``) on the decoded
+  split;
 - for each decoding rule (greedy, beam, MMI by default) over the decoded test split:
   the share of the most common reply, distinct-1 and distinct-2 of the replies and of
   the human answers to the same prompts, BLEU and chrF, fluency (doubled characters,
@@ -238,6 +240,12 @@ class Benchmark:
         start = time.perf_counter()
         SequentialRunner().run(self.pipeline.only_nodes(*nodes), self.catalog)
         seconds = round(time.perf_counter() - start, 1)
+        # Relevance on the same split, by this decoding's own reranking score too.
+        SequentialRunner().run(
+            self.pipeline.only_nodes(f"{NAMESPACE}.evaluate_relevance_node"),
+            self.catalog,
+        )
+        relevance = self.load("relevance_report")
         outputs = self.load("test_outputs")
         scores = {
             key.removeprefix("test_"): round(value["value"], 4)
@@ -252,6 +260,7 @@ class Benchmark:
             "split": split,
             "test_pairs_decoded": len(outputs),
             "seconds": seconds,
+            "relevance_recall_at_1": relevance.get("recall_at_1", {}),
             **scores,
             "distinct_2_share_of_human": round(
                 scores["distinct_2"] / scores["reference_distinct_2"], 3

@@ -174,3 +174,29 @@ def test_unlikely_doubled_characters_are_dropped_likely_ones_kept():
     assert sampler.rerank(likely, scores, lengths).tolist() == [[4, 4, EOS]]
     with pytest.raises(ValueError, match="doubled_min_probability must be in"):
         samplers.get("mmi", language_model=DoublingModel(), doubled_min_probability=1)
+
+
+class UnigramModel(FakeReplyModel):
+    """'a' is common (p 0.6), 'c' and 'd' rare (p 0.01)."""
+
+    def unigram_probabilities(self):
+        return np.array([0.01, 0.01, 0.01, 0.6, 0.3, 0.01, 0.01])
+
+
+def test_overlap_weight_prefers_the_candidate_sharing_the_prompts_rare_character():
+    scores, lengths = np.array([[-0.1, -0.6]]), np.array([[3, 3]])
+    candidates = np.array([[[3, 5, EOS], [4, 6, EOS]]])  # 'ac' is likelier
+    prompt = np.array([[6, 3, PAD]])  # 'da': shares rare 'd' with 'bd', 'a' with 'ac'
+    options = {"language_model": UnigramModel(), "num_beams": 2, "mmi_weight": 0.0}
+    plain = samplers.get("mmi", **options)
+    assert plain.rerank(candidates, scores, lengths, sources=prompt).tolist() == [
+        [3, 5, EOS]
+    ]
+    shared = samplers.get("mmi", overlap_weight=1.0, **options)
+    assert shared.rerank(candidates, scores, lengths, sources=prompt).tolist() == [
+        [4, 6, EOS]
+    ]
+    with pytest.raises(ValueError, match="needs the prompts"):
+        shared.rerank(candidates, scores, lengths)
+    with pytest.raises(ValueError, match="overlap_weight must be"):
+        samplers.get("mmi", overlap_weight=-1, **options)

@@ -91,3 +91,15 @@ def test_token_probabilities_are_each_steps_probability():
     assert steps.tolist() == pytest.approx(expected)
     log_prob, n = model.sequence_log_prob([4, 5, 6])
     assert n == 4 and log_prob == pytest.approx(sum(math.log(p) for p in expected))
+
+
+def test_unigram_probabilities_sum_to_one_and_rank_continuation_counts():
+    # 'x' follows three different characters, 'y' one (though as often).
+    model = NgramLanguageModel(order=3, vocabulary_size=10).fit(
+        [[4, 7], [5, 7], [6, 7], [8, 9], [8, 9], [8, 9]]
+    )
+    unigram = model.unigram_probabilities()
+    assert unigram.sum() == pytest.approx(1.0)
+    assert unigram[7] > unigram[9]
+    laplace = NgramLanguageModel(order=1, vocabulary_size=10).fit([[4, 4, 5]])
+    assert laplace.unigram_probabilities()[4] > laplace.unigram_probabilities()[5]

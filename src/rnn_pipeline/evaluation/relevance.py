@@ -13,13 +13,20 @@ model should clear.
 
 from __future__ import annotations
 
-import math
-from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
 
-from rnn_pipeline.text.specials import EOS, PAD
+from rnn_pipeline.text import overlap
+from rnn_pipeline.text.overlap import inverse_document_frequencies
+
+__all__ = [
+    "draw_candidates",
+    "inverse_document_frequencies",
+    "mean_reciprocal_rank",
+    "overlap_scores",
+    "recall_at_1",
+]
 
 
 def draw_candidates(
@@ -64,25 +71,6 @@ def mean_reciprocal_rank(scores: np.ndarray) -> float:
     return float(np.mean(1.0 / ranks))
 
 
-def inverse_document_frequencies(
-    documents: Sequence[Sequence[int]], vocabulary_size: int
-) -> np.ndarray:
-    """Smoothed IDF of each token id over ``documents`` (each counted once per
-    document): ``log((1 + n) / (1 + df)) + 1``."""
-    frequencies = np.zeros(vocabulary_size)
-    for document in documents:
-        for token in set(document):
-            frequencies[token] += 1
-    return np.log((1 + len(documents)) / (1 + frequencies)) + 1.0
-
-
-def _tfidf(tokens: Sequence[int], idf: np.ndarray) -> dict[int, float]:
-    counts = Counter(int(t) for t in tokens if t not in (PAD, EOS))
-    vector = {t: n * idf[t] for t, n in counts.items()}
-    norm = math.sqrt(sum(v * v for v in vector.values()))
-    return {t: v / norm for t, v in vector.items()} if norm else {}
-
-
 def overlap_scores(
     prompts: Sequence[Sequence[int]],
     replies: Sequence[Sequence[int]],
@@ -92,12 +80,11 @@ def overlap_scores(
     """TF-IDF cosine between each prompt and each of its candidate replies: the
     characters they share, rare ones weighing more."""
     scores = np.zeros(rows.shape)
-    reply_vectors: dict[int, dict[int, float]] = {}
+    reply_bags: dict[int, overlap.Bag] = {}
     for row, (prompt, candidates) in enumerate(zip(prompts, rows, strict=True)):
-        asked = _tfidf(prompt, idf)
+        asked = overlap.weighted_bag(prompt, idf)
         for column, reply in enumerate(candidates):
-            if reply not in reply_vectors:
-                reply_vectors[reply] = _tfidf(replies[reply], idf)
-            answer = reply_vectors[reply]
-            scores[row, column] = sum(v * answer.get(t, 0.0) for t, v in asked.items())
+            if reply not in reply_bags:
+                reply_bags[reply] = overlap.weighted_bag(replies[reply], idf)
+            scores[row, column] = overlap.cosine(asked, reply_bags[reply])
     return scores

@@ -81,5 +81,5 @@ class Seq2SeqGenerator:
             source_tokens = np.pad(source_tokens, ((0, 0), (0, extra)))
         if self.reranks:
             beams = [ops.convert_to_numpy(x) for x in self._generate(source_tokens)]
-            return np.asarray(self.sampler.rerank(*beams))
+            return np.asarray(self.sampler.rerank(*beams, sources=source_tokens))
         return np.asarray(ops.convert_to_numpy(self._generate(source_tokens)))

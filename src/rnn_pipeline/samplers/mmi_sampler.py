@@ -6,6 +6,7 @@ A seq2seq chatbot trained by maximum likelihood learns that a few replies ("我�
 rerank the beam by ``log p(T|S) - lambda * log p(T)``: the reply's likelihood given
 the prompt minus a share of its likelihood under a language model of replies alone,
 so a reply wins by fitting this prompt, not by being likely anywhere (MMI-antiLM).
+An optional third term rewards the characters a candidate shares with the prompt.
 """
 
 from __future__ import annotations
@@ -20,27 +21,35 @@ from rnn_pipeline.samplers.beam_sampler import BeamSampler
 from rnn_pipeline.samplers.options import MmiOptions, check
 from rnn_pipeline.samplers.sampler import NextFn
 from rnn_pipeline.samplers.top_p_sampler import TopPSampler
+from rnn_pipeline.text import overlap
 from rnn_pipeline.text.specials import EOS, PAD
 
 
 class ReplyLanguageModel(Protocol):
     """What the reranker needs of a language model: ``log p(T)`` of id sequences,
-    and ``p(token | context)`` (for doubled characters)."""
+    and ``p(token | context)`` (for doubled characters), and ``p(token)`` of every
+    token (to weigh the characters shared with the prompt)."""
 
     def log_probs(self, sequences) -> np.ndarray: ...
 
     def probability(self, context, token: int) -> float: ...
+
+    def unigram_probabilities(self) -> np.ndarray: ...
 
 
 class MmiSampler(BeamSampler):
     """Beam search whose final choice maximises the MMI-antiLM score.
 
     Each of the ``num_beams`` finished candidates ``T`` is scored
-    ``(log p(T|S) - mmi_weight * log p_lm(T)) / lp(|T|)``, with the GNMT length
-    penalty ``lp``; a candidate that repeats an n-gram of ``no_repeat_ngram`` tokens
-    ("我我我", "你你你你") is dropped unless every candidate does, and so is one
-    with an immediately doubled character that the language model finds unlikely
-    there (below ``doubled_min_probability``: 们们 and 不不错 go, 谢谢 and 妈妈 stay).
+    ``(log p(T|S) - mmi_weight * log p_lm(T)) / lp(|T|) + overlap_weight *
+    cos(S, T)``, with the GNMT length penalty ``lp`` and the cosine of the prompt's
+    and the candidate's characters, each weighted by its information
+    ``-log p_lm(c)`` (sharing 名字 counts, sharing 的 hardly). A
+    candidate that repeats an n-gram of ``no_repeat_ngram`` tokens ("我我我",
+    "你你你你") is dropped unless every candidate does, and so is one with an
+    immediately doubled character that the language model finds unlikely
+    there (below ``doubled_min_probability``: 们们 and 不不错 go, 谢谢 and
+    妈妈 stay).
     With ``mmi_weight=0``, ``no_repeat_ngram=0`` and ``doubled_min_probability=0``
     it chooses exactly as ``BeamSampler``.
 
@@ -69,6 +78,7 @@ class MmiSampler(BeamSampler):
         top_p: The nucleus mass of ``sample`` candidates.
         top_k: The largest nucleus of ``sample`` candidates (0: no limit); 50 keeps
             the per-step sort small (``TopPSampler``).
+        overlap_weight: Weight of the shared characters; 0 turns it off.
         **kwargs: ``temperature`` and ``seed`` of ``Sampler``.
     """
 
@@ -85,6 +95,7 @@ class MmiSampler(BeamSampler):
         candidates: str = MmiOptions.candidates,
         top_p: float = MmiOptions.top_p,
         top_k: int = MmiOptions.top_k,
+        overlap_weight: float = MmiOptions.overlap_weight,
         **kwargs,
     ) -> None:
         super().__init__(num_beams=num_beams, length_penalty=length_penalty, **kwargs)
@@ -95,6 +106,7 @@ class MmiSampler(BeamSampler):
                 "no_repeat_ngram": no_repeat_ngram,
                 "doubled_min_probability": doubled_min_probability,
                 "candidates": candidates,
+                "overlap_weight": overlap_weight,
             },
         )
         self.candidates = candidates
@@ -113,6 +125,8 @@ class MmiSampler(BeamSampler):
         self.mmi_weight = mmi_weight
         self.no_repeat_ngram = no_repeat_ngram
         self.doubled_min_probability = doubled_min_probability
+        self.overlap_weight = overlap_weight
+        self._information: np.ndarray | None = None
 
     def search(
         self,
@@ -144,34 +158,75 @@ class MmiSampler(BeamSampler):
             state,
         )
 
-    def rerank(self, sequences, scores, lengths) -> np.ndarray:
+    def rerank(self, sequences, scores, lengths, sources=None) -> np.ndarray:
         """Choose one candidate per row.
 
         Args:
             sequences: ``(batch, num_beams, max_length)`` token ids from ``search``.
             scores: ``(batch, num_beams)`` summed ``log p(T|S)``.
             lengths: ``(batch, num_beams)`` lengths, end token included.
+            sources: ``(batch, source_length)`` the prompts' ids (PAD ignored);
+                needed when ``overlap_weight`` is set.
 
         Returns:
             ``(batch, max_length)`` the chosen token ids.
         """
         sequences = np.asarray(sequences)
         batch, beams, length = sequences.shape
-        flat = sequences.reshape(batch * beams, length)
-        total = np.asarray(scores, dtype="float64").reshape(-1)
-        if self.mmi_weight:
-            total = total - self.mmi_weight * self.language_model.log_probs(
-                [_reply(row) for row in flat]
-            )
-        lengths = np.maximum(np.asarray(lengths).reshape(-1), 1)
-        total = total / ((5.0 + lengths) / 6.0) ** self.length_penalty
-        faulty = np.array([self._faulty(_reply(row)) for row in flat])
+        replies = [_reply(row) for row in sequences.reshape(batch * beams, length)]
+        prompts = None
+        if sources is not None:
+            prompts = [_reply(row) for row in np.asarray(sources) for _ in range(beams)]
+        total = self.score(replies, scores, lengths, prompts)
+        faulty = np.array([self._faulty(reply) for reply in replies])
         faulty = faulty.reshape(batch, beams)
         # Keep a row's candidates as they are when all of them are faulty.
         drop = faulty & ~faulty.all(axis=1, keepdims=True)
         total = np.where(drop.reshape(-1), -np.inf, total)
         best = np.argmax(total.reshape(batch, beams), axis=1)
         return sequences[np.arange(batch), best]
+
+    def score(self, replies, log_probs, lengths, prompts=None) -> np.ndarray:
+        """The reranking score of each candidate (before faulty ones are dropped).
+
+        Args:
+            replies: Each candidate's ids, without its end token.
+            log_probs: Each candidate's summed ``log p(T|S)`` (any shape; flattened).
+            lengths: Each candidate's length, end token included.
+            prompts: Each candidate's prompt ids; needed when ``overlap_weight``
+                is set.
+
+        Returns:
+            ``(len(replies),)`` scores, higher is better.
+        """
+        total = np.asarray(log_probs, dtype="float64").reshape(-1)
+        if self.mmi_weight:
+            total = total - self.mmi_weight * self.language_model.log_probs(replies)
+        lengths = np.maximum(np.asarray(lengths).reshape(-1), 1)
+        total = total / ((5.0 + lengths) / 6.0) ** self.length_penalty
+        if self.overlap_weight:
+            if prompts is None:
+                raise ValueError(
+                    "overlap_weight needs the prompts of the candidates, got none"
+                )
+            weights = self.information()
+            shared = [
+                overlap.cosine(
+                    overlap.weighted_bag(prompt, weights),
+                    overlap.weighted_bag(reply, weights),
+                )
+                for prompt, reply in zip(prompts, replies, strict=True)
+            ]
+            total = total + self.overlap_weight * np.asarray(shared)
+        return total
+
+    def information(self) -> np.ndarray:
+        """``-log p_lm(token)`` of every token id (computed once)."""
+        if self._information is None:
+            self._information = overlap.information(
+                self.language_model.unigram_probabilities()
+            )
+        return self._information
 
     def _faulty(self, ids: list[int]) -> bool:
         """Whether a candidate repeats an n-gram or doubles a character where the
@@ -196,6 +251,7 @@ class MmiSampler(BeamSampler):
             "candidates": self.candidates,
             "top_p": self.top_p,
             "top_k": self.top_k,
+            "overlap_weight": self.overlap_weight,
         }
 
 

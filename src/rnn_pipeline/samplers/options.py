@@ -65,6 +65,9 @@ class MmiOptions(BeamOptions):
             ``num_beams`` nucleus samples).
         top_p: The nucleus mass of sampled candidates.
         top_k: The largest nucleus of sampled candidates (0: no limit).
+        overlap_weight: Weight of the characters a candidate shares with the
+            prompt (cosine of bags weighted by their information under the
+            language model's unigram; 0: off).
     """
 
     num_beams: Annotated[int, Ge(1)] = 10
@@ -75,6 +78,7 @@ class MmiOptions(BeamOptions):
     candidates: Literal["beam", "sample"] = "beam"
     top_p: Annotated[float, Gt(0), Le(1)] = 0.9
     top_k: Annotated[int, Ge(0)] = 50
+    overlap_weight: Annotated[float, Ge(0)] = 0.0
 
 
 @dataclass(frozen=True)

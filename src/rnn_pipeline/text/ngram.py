@@ -115,6 +115,19 @@ class NgramLanguageModel:
         weight = discount * self._types[n][context] / total
         return max(count - discount, 0.0) / total + weight * lower
 
+    def unigram_probabilities(self) -> np.ndarray:
+        """``P(token)`` with no context, for every token id: the add-one unigram
+        (order 1) or Kneser-Ney's lowest order, continuation counts interpolated
+        with the uniform distribution (how many contexts a token follows, so a
+        character seen only in one name counts as rare)."""
+        if self.order == 1:
+            return np.array(
+                [self.probability((), t) for t in range(self.vocabulary_size)]
+            )
+        return np.array(
+            [self._interpolated((), t, 0) for t in range(self.vocabulary_size)]
+        )
+
     def token_probabilities(self, sequence: Sequence[int]) -> np.ndarray:
         """``P(token | history)`` of every token of ``sequence`` closed by EOS (EOS
         included), in order: the count model's side of an interpolation with a

@@ -135,7 +135,7 @@ def test_mmi_decoding_runs_from_yaml_options(tmp_path):
     evaluation = {
         **TINY_PARAMS["evaluation_options"],
         "sampler": "mmi",
-        "sampler_options": {"num_beams": 3, "mmi_weight": 0.3},
+        "sampler_options": {"num_beams": 3, "mmi_weight": 0.3, "overlap_weight": 1.0},
     }
     catalog = catalog_for(conv_corpus(), tmp_path, evaluation_options=evaluation)
     SequentialRunner().run(create_pipeline(), catalog)
@@ -143,6 +143,10 @@ def test_mmi_decoding_runs_from_yaml_options(tmp_path):
     assert report["sampler"] == "mmi" and report["pairs"] > 0
     assert all(len(example["output"]) <= 5 for example in report["examples"])
     assert catalog.load("chatbot.replies")["sampler"] == "mmi"
+    # Relevance is also measured by the reranker's own score (shared characters
+    # included), which a greedy run does not have.
+    recall = catalog.load("chatbot.relevance_report")["recall_at_1"]
+    assert 0 <= recall["decoding"] <= 1 and "overlap" in recall
 
 
 def test_auto_buckets_are_chosen_from_the_corpus_and_bound_the_answers(tmp_path):

@@ -200,8 +200,10 @@ def evaluate_fluency(
 # How each candidate is scored against the prompt: the network's per-token log
 # p(reply | prompt), the same minus the reply model's log p(reply) (what MMI
 # maximises), the network interpolated with the count model (at the validation
-# weight), the reply model alone (blind to the prompt: chance) and TF-IDF overlap.
-RELEVANCE_SCORES = ("model", "pmi", "fusion", "reply_lm", "overlap")
+# weight), the reply model alone (blind to the prompt: chance), TF-IDF overlap and,
+# when the configured sampler reranks, the score its reranker gives (what the
+# decoding chooses by).
+RELEVANCE_SCORES = ("model", "pmi", "fusion", "reply_lm", "overlap", "decoding")
 
 
 def evaluate_relevance(
@@ -236,12 +238,14 @@ def evaluate_relevance(
     )
     prompts = [list(test_buckets["source_ids"].iloc[i]) for i in chosen]
     order = interpolation_weight_report["order"]
+    language_model = reply_count_models[options.language_model_order]
     scores = _relevance_scores(
         model,
         (prompts, replies, rows),
-        reply_count_models[options.language_model_order],
+        language_model,
         reply_count_models[order],
         interpolation_weight_report["weight"],
+        make_sampler(options, language_model),
     )
     scores.update(_overlap_scores(prompts, replies, rows, train_buckets, vocab))
     chance = 1.0 / candidates
@@ -286,9 +290,11 @@ def _relevance_scores(
     language_model: NgramLanguageModel,
     counts: NgramLanguageModel,
     weight: float,
+    sampler=None,
 ) -> dict[str, np.ndarray]:
     """Per-token mean scores of every (prompt, candidate) of ``rows``: ``ranked``
-    is (prompts, test replies, candidate reply indices per prompt)."""
+    is (prompts, test replies, candidate reply indices per prompt). A reranking
+    ``sampler`` adds ``decoding``: the score its reranker gives each candidate."""
     from rnn_pipeline.training.evaluation import token_probabilities
 
     prompts, replies, rows = ranked
@@ -313,7 +319,17 @@ def _relevance_scores(
         mixed = (1 - weight) * net + weight * count
         per_candidate["fusion"].append(float(np.mean(np.log(mixed))))
         per_candidate["reply_lm"].append(float(np.mean(np.log(lm))))
-    return {n: np.reshape(v, rows.shape) for n, v in per_candidate.items()}
+    scores = {n: np.reshape(v, rows.shape) for n, v in per_candidate.items()}
+    if getattr(sampler, "reranks", False):
+        candidates = [replies[c] for c in rows.ravel()]
+        decoding = sampler.score(
+            candidates,
+            [float(np.sum(np.log(net))) for net in network],
+            [len(net) for net in network],  # EOS included, as the decoder counts
+            [prompt for prompt in prompts for _ in range(width)],
+        )
+        scores["decoding"] = np.reshape(decoding, rows.shape)
+    return scores
 
 
 def _overlap_scores(
