@@ -1,6 +1,12 @@
 """Project settings (Kedro defaults except where noted)."""
 
-from rnn_pipeline.mlflow_tracking import project_path_resolver
+from rnn_pipeline import quiet
+
+# Kedro imports this module for every command: the first thing, before MLflow or
+# TensorFlow, keep their third-party start-up noise out of the log.
+quiet.install()
+
+from rnn_pipeline.mlflow_tracking import project_path_resolver  # noqa: E402
 
 CONFIG_LOADER_ARGS = {
     "base_env": "base",
