@@ -127,7 +127,7 @@ class Benchmark:
 
         from rnn_pipeline.datasets import ConvCorpusDataset
         from rnn_pipeline.pipelines.chatbot import create_pipeline
-        from rnn_pipeline.pipelines.parameters import typed_inputs
+        from rnn_pipeline.pipelines.namespaces import typed_inputs
 
         class KeptDataset(MemoryDataset):
             """Memory that the runner does not free, so outputs can be read after."""
