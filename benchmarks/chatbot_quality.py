@@ -50,6 +50,10 @@ import yaml
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")  # CPU figures, as the issue asks
 
+from rnn_pipeline import quiet  # noqa: E402
+
+quiet.install()  # TensorFlow's start-up noise kept out of the benchmark's output
+
 ROOT = Path(__file__).resolve().parents[1]
 NAMESPACE = "chatbot"
 EVERYDAY_PROMPTS = [
@@ -125,7 +129,7 @@ class Benchmark:
 
         from rnn_pipeline.datasets import ConvCorpusDataset
         from rnn_pipeline.pipelines.chatbot import create_pipeline
-        from rnn_pipeline.pipelines.parameters import typed_inputs
+        from rnn_pipeline.pipelines.namespaces import typed_inputs
 
         class KeptDataset(MemoryDataset):
             """Memory that the runner does not free, so outputs can be read after."""

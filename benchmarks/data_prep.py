@@ -175,7 +175,7 @@ def worker(corpus: Path, env: str | None, profile: bool) -> dict:
     # What `kedro run --pipelines chatbot` asks for: Kedro imports only that package.
     pipelines.set_requested([PIPELINE])
     prep = data_preparation(pipelines[PIPELINE])
-    from rnn_pipeline.pipelines.parameters import typed_inputs
+    from rnn_pipeline.pipelines.namespaces import typed_inputs
 
     lap("pipeline_modules")
     import_seconds = time.perf_counter() - start

@@ -18,6 +18,10 @@ import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+from rnn_pipeline import quiet  # noqa: E402
+
+quiet.install()  # TensorFlow's start-up noise kept out of the benchmark's output
+
 
 def percentiles(samples: list[float]) -> dict[str, float]:
     import numpy as np

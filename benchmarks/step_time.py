@@ -32,6 +32,10 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
 
+from rnn_pipeline import quiet  # noqa: E402
+
+quiet.install()  # TensorFlow's start-up noise kept out of the benchmark's output
+
 
 def parse_variant(name: str) -> tuple[dict, tuple[int, int] | None]:
     """Model-option overrides and TensorFlow thread counts of a variant name

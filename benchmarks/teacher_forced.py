@@ -29,6 +29,10 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+from rnn_pipeline import quiet  # noqa: E402
+
+quiet.install()  # TensorFlow's start-up noise kept out of the benchmark's output
+
 import numpy as np  # noqa: E402
 import yaml  # noqa: E402
 
@@ -117,7 +121,6 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
 
-    import rnn_pipeline  # noqa: F401  (quiet TensorFlow)
     from rnn_pipeline.models import Seq2Seq
     from rnn_pipeline.text.specials import EOS
 

@@ -32,6 +32,10 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+from rnn_pipeline import quiet  # noqa: E402
+
+quiet.install()  # TensorFlow's start-up noise kept out of the benchmark's output
+
 
 def matmul_rate(m: int, k: int, n: int, dtype: str = "float32", repeats: int = 0):
     """GFLOP/s of an ``(m, k) x (k, n)`` matmul with the active Keras backend."""

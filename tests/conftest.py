@@ -9,6 +9,19 @@ os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
 import pytest  # noqa: E402
 
+from rnn_pipeline import quiet  # noqa: E402
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_collection(session: pytest.Session):
+    """No TensorFlow or MLflow start-up noise, as the entry points do, from the
+    start of collection, where test modules first import them. Inside pytest's
+    warning capture of collection (its own wrapper runs first): MLflow's import-time
+    notice bypasses warning filters, and only quiet's logging route drops it."""
+    quiet.install()
+    return (yield)
+
+
 SAMPLE_CONV = (
     "E\r\n"
     "M 你好\r\n"

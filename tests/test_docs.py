@@ -35,8 +35,8 @@ REPO_PATH = re.compile(
     r"(?<![\w/.-])((?:benchmarks|conf|tests|notebooks|src|rnn_pipeline)/[\w./<>*{},-]*)"
 )
 MODULE_PATH = re.compile(
-    r"(?<![\w/.-])((?:text|models|samplers|training|datasets|pipelines|serving|cli)"
-    r"/[\w/.-]*\.py)\b"
+    r"(?<![\w/.-])((?:text|models|samplers|training|datasets|pipelines|serving|cli"
+    r"|plumbing)/[\w/.-]*\.py)\b"
 )
 BARE_RESULT = re.compile(r"`([\w.-]+\.json)`")
 

@@ -33,7 +33,8 @@ def test_noise_lines_are_dropped_and_others_written_back(capfd):
 # A masked recurrent layer transposes its boolean mask: with oneDNN on, TensorFlow's
 # first such graph prints the DT_BOOL line, after the import, while a model trains.
 TRAIN_A_MASKED_RNN = """
-import sys, numpy as np, rnn_pipeline, keras, tensorflow as tf
+from rnn_pipeline import quiet; quiet.install()  # as every entry point does
+import sys, numpy as np, keras, tensorflow as tf
 print(float(tf.reduce_sum(tf.ones(3))))
 inputs = keras.Input((None,), dtype="int32")
 hidden = keras.layers.Embedding(20, 4, mask_zero=True)(inputs)

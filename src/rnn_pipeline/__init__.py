@@ -6,9 +6,7 @@ import os
 # TensorFlow's C++ start-up chatter unless the user asked for it.
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
-from rnn_pipeline import quiet  # noqa: E402
-
-quiet.install()  # no CUDA, OmegaConf or MLflow noise on a CPU machine
+# Importing the package changes nothing else: the entry points (settings.py, the
+# CLI, __main__, the serving app) call ``quiet.install()`` themselves.
 
 __version__ = "0.1.0"

@@ -9,8 +9,11 @@ from typing import Any
 from kedro.framework.cli.utils import find_run_command
 from kedro.framework.project import configure_project
 
+from rnn_pipeline import quiet
+
 
 def main(*args, **kwargs) -> Any:
+    quiet.install()  # no CUDA, OmegaConf or MLflow noise in the run's output
     package_name = Path(__file__).parent.name
     configure_project(package_name)
 

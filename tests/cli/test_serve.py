@@ -16,7 +16,7 @@ import mlflow
 import pytest
 
 from rnn_pipeline.cli.serve import choose_served_model, serve_command
-from rnn_pipeline.mlflow_tracking import register_run_models
+from rnn_pipeline.plumbing.mlflow_tracking import register_run_models
 from rnn_pipeline.serving import app
 from rnn_pipeline.serving.seq2seq_pyfunc import RequestLimits
 from tests.test_end_to_end import empty_store, free_port

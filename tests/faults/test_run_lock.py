@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from rnn_pipeline.run_lock import LOCK_FOLDER, PipelineBusyError, acquire
+from rnn_pipeline.plumbing.run_lock import LOCK_FOLDER, PipelineBusyError, acquire
 from tests.test_end_to_end import copy_project, kedro
 
 

@@ -15,13 +15,13 @@ import mlflow
 import pytest
 import yaml
 
-from rnn_pipeline.interruption import (
+from rnn_pipeline.plumbing.interruption import (
     HOST_TAG,
     PID_TAG,
     RunInterrupted,
     mark_dead_runs,
 )
-from rnn_pipeline.tracking_guard import CLOSED_RUN, TolerantMlflowHook
+from rnn_pipeline.plumbing.tracking_guard import CLOSED_RUN, TolerantMlflowHook
 from tests.test_end_to_end import (
     KEDRO,
     copy_project,

@@ -14,8 +14,12 @@ import pytest
 import yaml
 from mlflow.exceptions import MlflowException
 
-from rnn_pipeline import tracking_guard
-from rnn_pipeline.tracking_guard import TrackingFailedError, raise_if_failed, tolerate
+from rnn_pipeline.plumbing import tracking_guard
+from rnn_pipeline.plumbing.tracking_guard import (
+    TrackingFailedError,
+    raise_if_failed,
+    tolerate,
+)
 from tests.test_end_to_end import KEDRO, copy_project, kedro_env, small_chatbot
 
 

@@ -6,8 +6,8 @@ from typing import Any
 
 from kedro.io import MemoryDataset
 
+from rnn_pipeline.pipelines.namespaces import groups_of
 from rnn_pipeline.pipelines.options import validate_namespace
-from rnn_pipeline.pipelines.parameters import groups_of
 
 
 def parameter_datasets(

@@ -13,6 +13,10 @@ from __future__ import annotations
 
 import click
 
+from rnn_pipeline import quiet
+
+quiet.install()  # no CUDA, OmegaConf or MLflow noise in a command's output
+
 
 @click.group(name="rnn_pipeline")
 def cli() -> None:

@@ -14,7 +14,12 @@ import click
 # Kedro's INFO lines ("Loading data from ...") say nothing to someone chatting.
 # The key of load_trained's companions under which it says which model it loaded.
 MODEL_RUN = "model_run"
-QUIET_LOGGERS = ("kedro", "kedro_mlflow", "mlflow", "rnn_pipeline.mlflow_tracking")
+QUIET_LOGGERS = (
+    "kedro",
+    "kedro_mlflow",
+    "mlflow",
+    "rnn_pipeline.plumbing.mlflow_tracking",
+)
 
 
 @contextmanager

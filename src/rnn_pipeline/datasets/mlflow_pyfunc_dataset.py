@@ -15,7 +15,7 @@ from kedro.io import AbstractDataset, DatasetError
 from mlflow.models import ModelSignature
 from mlflow.types import ColSpec, Schema
 
-from rnn_pipeline.tracking_guard import failed, tolerate
+from rnn_pipeline.plumbing.tracking_guard import failed, tolerate
 
 logger = logging.getLogger(__name__)
 

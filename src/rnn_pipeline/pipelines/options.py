@@ -22,6 +22,7 @@ from kedro.validation.exceptions import ModelInstantiationError
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from rnn_pipeline.text.errors import OptionsError
+from rnn_pipeline.yaml_values import plain as plain  # re-exported for old imports
 
 
 class InvalidOptionsError(OptionsError, ModelInstantiationError):
@@ -132,13 +133,3 @@ def validate_namespace(
         group: parse(options_type, values.get(group), f"{namespace}.{group}")
         for group, options_type in groups.items()
     }
-
-
-def plain(value: Any) -> Any:
-    """Parameters as YAML gives them: options objects (as Kedro hands typed groups)
-    back to dicts, in nested mappings too."""
-    if isinstance(value, BaseModel):
-        return value.model_dump(mode="json")
-    if isinstance(value, Mapping):
-        return {key: plain(item) for key, item in value.items()}
-    return value

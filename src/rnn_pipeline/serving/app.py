@@ -18,6 +18,7 @@ import os
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+from rnn_pipeline import quiet
 from rnn_pipeline.serving.seq2seq_pyfunc import RequestLimits
 
 logger = logging.getLogger(__name__)
@@ -193,6 +194,7 @@ def create_app() -> ASGIApp:
     Raises:
         ValueError: If a limit variable is set but is not a positive integer.
     """
+    quiet.install()  # the server's own process: no TensorFlow start-up noise
     import mlflow
     from mlflow.pyfunc import scoring_server
 

@@ -33,9 +33,9 @@ from typing import Any
 import mlflow
 from kedro.framework.hooks import hook_impl
 
-from rnn_pipeline.pipelines.options import plain
+from rnn_pipeline.plumbing.tracking_guard import TolerantMlflowHook, failed, tolerate
 from rnn_pipeline.text.errors import UserInputError
-from rnn_pipeline.tracking_guard import TolerantMlflowHook, failed, tolerate
+from rnn_pipeline.yaml_values import plain
 
 logger = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import mlflow
 import pytest
 
-from rnn_pipeline.mlflow_tracking import (
+from rnn_pipeline.plumbing.mlflow_tracking import (
     EXPERIMENT_KIND,
     EXPERIMENT_KIND_TAG,
     _readable,
@@ -20,7 +20,7 @@ from rnn_pipeline.mlflow_tracking import (
     experiment_name,
     project_path_resolver,
 )
-from rnn_pipeline.mlflow_tracking import (
+from rnn_pipeline.plumbing.mlflow_tracking import (
     kedro_command as completed_command,
 )
 from rnn_pipeline.text.errors import UserInputError
@@ -74,7 +74,7 @@ def test_the_store_is_the_projects_whatever_the_current_folder(tmp_path, monkeyp
 
     (tmp_path / "pyproject.toml").write_text("[tool.kedro]\npackage_name = 'x'\n")
     (tmp_path / "conf/base").mkdir(parents=True)
-    yml = Path(__file__).parents[1] / "conf/base/mlflow.yml"
+    yml = Path(__file__).parents[2] / "conf/base/mlflow.yml"
     (tmp_path / "conf/base/mlflow.yml").write_text(yml.read_text())
     (tmp_path / "notebooks").mkdir()
     monkeypatch.chdir(tmp_path / "notebooks")  # as a notebook's kernel starts
@@ -197,8 +197,8 @@ def test_the_kedro_command_tag_gives_env_and_params():
 def test_a_run_stopped_early_is_renamed_with_the_epochs_done(tmp_path):
     import shutil
 
-    from rnn_pipeline import tracking_guard
-    from rnn_pipeline.mlflow_tracking import ProjectMlflowHook
+    from rnn_pipeline.plumbing import tracking_guard
+    from rnn_pipeline.plumbing.mlflow_tracking import ProjectMlflowHook
     from tests.test_end_to_end import empty_store
 
     tracking_guard.reset()  # a failure noted by an earlier test is not this run's

@@ -3,7 +3,7 @@
 import logging
 from types import SimpleNamespace
 
-from rnn_pipeline.hooks import NextStepsHook
+from rnn_pipeline.plumbing.hooks import NextStepsHook
 
 
 def pipeline_of(*names):
@@ -11,7 +11,7 @@ def pipeline_of(*names):
 
 
 def test_next_steps_follow_a_run_that_trained_a_chatbot(caplog):
-    with caplog.at_level(logging.INFO, logger="rnn_pipeline.hooks"):
+    with caplog.at_level(logging.INFO, logger="rnn_pipeline.plumbing.hooks"):
         NextStepsHook().after_pipeline_run(
             {},
             {},
@@ -22,7 +22,7 @@ def test_next_steps_follow_a_run_that_trained_a_chatbot(caplog):
 
 
 def test_no_next_steps_after_a_run_without_a_model_to_talk_to(caplog):
-    with caplog.at_level(logging.INFO, logger="rnn_pipeline.hooks"):
+    with caplog.at_level(logging.INFO, logger="rnn_pipeline.plumbing.hooks"):
         NextStepsHook().after_pipeline_run(
             {}, {}, pipeline_of("chatbot.clean_node"), None
         )

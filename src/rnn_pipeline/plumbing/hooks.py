@@ -8,7 +8,7 @@ from pathlib import Path
 
 from kedro.framework.hooks import hook_impl
 
-from rnn_pipeline.pipelines.options import plain
+from rnn_pipeline.yaml_values import plain
 
 logger = logging.getLogger(__name__)
 

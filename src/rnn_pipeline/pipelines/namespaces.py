@@ -2,28 +2,25 @@
 
 ``NAMESPACES`` names, for each parameter namespace (the top-level keys of
 ``conf/base/parameters_*.yml``, which are also the pipelines' namespaces), the
-module whose ``GROUPS`` declare its groups. ``ValidateParametersHook`` checks all
-groups of every namespace a run touches when the run starts: a misspelt group
-(``training_option``), an unknown key or a bad value, a wrong sampler or options
-it does not take, all fail in the first seconds with one line (``OptionsError``).
-Nodes annotate their groups with the options classes, so Kedro itself (1.7's typed
-parameters) hands them options objects, validated when the run starts; the hook adds
-what Kedro does not check: groups and namespaces no node declares. ``typed_inputs``
-does Kedro's part for nodes run outside a session (benchmarks, notebooks).
+module whose ``GROUPS`` declare its groups. ``validate_parameters`` checks all
+groups of every namespace a run touches; settings.py hands it to
+``ValidateParametersHook`` (``rnn_pipeline.plumbing.parameters``), which calls it
+when the run starts: a misspelt group (``training_option``), an unknown key or a
+bad value, a wrong sampler or options it does not take, all fail in the first
+seconds with one line (``OptionsError``). Nodes annotate their groups with the
+options classes, so Kedro itself (1.7's typed parameters) hands them options
+objects, validated when the run starts; the hook adds what Kedro does not check:
+groups and namespaces no node declares. ``typed_inputs`` does Kedro's part for
+nodes run outside a session (benchmarks, notebooks).
 """
 
 from __future__ import annotations
 
 import importlib
-import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from kedro.framework.hooks import hook_impl
-
 from rnn_pipeline.pipelines.options import Groups, Options, parse, validate_namespace
-
-logger = logging.getLogger(__name__)
 
 # Parameter namespace -> module declaring its GROUPS (imported only when run).
 NAMESPACES: dict[str, str] = {
@@ -47,7 +44,7 @@ def groups_of(namespace: str) -> Groups:
     if namespace not in NAMESPACES:
         raise KeyError(
             f"no parameter groups are declared for namespace {namespace!r}: add it "
-            "to rnn_pipeline.pipelines.parameters.NAMESPACES"
+            "to rnn_pipeline.pipelines.namespaces.NAMESPACES"
         )
     return importlib.import_module(NAMESPACES[namespace]).GROUPS
 
@@ -128,19 +125,3 @@ def validate_parameters(
                 f"declare {group!r}"
             )
     return validated
-
-
-class ValidateParametersHook:
-    """Validates the parameters of the pipelines being run before any node runs."""
-
-    @hook_impl(tryfirst=True)
-    def before_pipeline_run(self, run_params: dict, pipeline, catalog) -> None:
-        validated = validate_parameters(catalog.load("parameters"), pipeline.inputs())
-        if validated:
-            logger.info(
-                "Parameters valid: %s",
-                ", ".join(
-                    f"{namespace} ({len(groups)} groups)"
-                    for namespace, groups in validated.items()
-                ),
-            )

@@ -8,12 +8,9 @@ from kedro.config import OmegaConfigLoader
 from kedro.io import DataCatalog, MemoryDataset
 from kedro.pipeline import Node, Pipeline
 
-from rnn_pipeline.pipelines.parameters import (
-    NAMESPACES,
-    ValidateParametersHook,
-    validate_parameters,
-)
+from rnn_pipeline.pipelines.namespaces import NAMESPACES, validate_parameters
 from rnn_pipeline.pipelines.sampler_options import SAMPLER_OPTIONS
+from rnn_pipeline.plumbing.parameters import ValidateParametersHook
 from rnn_pipeline.text.errors import OptionsError
 
 CONF = Path(__file__).parents[2] / "conf"
@@ -40,7 +37,9 @@ def reads(namespace: str, *groups: str) -> Pipeline:
 
 def run_hook(parameters: dict, pipeline: Pipeline) -> None:
     catalog = DataCatalog({"parameters": MemoryDataset(parameters)})
-    ValidateParametersHook().before_pipeline_run({}, pipeline, catalog)
+    ValidateParametersHook(validate_parameters).before_pipeline_run(
+        {}, pipeline, catalog
+    )
 
 
 def with_change(namespace: str, group: str, **values) -> dict:
@@ -160,7 +159,7 @@ def test_kedro_run_stops_before_its_first_node(tmp_path, override, expected):
 
 
 def test_typed_inputs_are_what_kedro_hands_a_node():
-    from rnn_pipeline.pipelines.parameters import typed_inputs
+    from rnn_pipeline.pipelines.namespaces import typed_inputs
     from rnn_pipeline.pipelines.seq2seq.options import SplitOptions, TrainingOptions
 
     inputs = {
@@ -187,7 +186,7 @@ def test_every_node_annotates_its_parameter_groups_with_their_options_class():
     import inspect
     import typing
 
-    from rnn_pipeline.pipelines.parameters import group_input, groups_of
+    from rnn_pipeline.pipelines.namespaces import group_input, groups_of
 
     checked = 0
     for namespace in NAMESPACES:

@@ -22,8 +22,8 @@ from kedro.framework.hooks import hook_impl
 from kedro_mlflow.framework.hooks.mlflow_hook import MlflowHook
 from kedro_mlflow.io.metrics import MlflowMetricsHistoryDataset
 
-from rnn_pipeline.pipelines.options import plain
 from rnn_pipeline.text.errors import UserInputError
+from rnn_pipeline.yaml_values import plain
 
 logger = logging.getLogger(__name__)
 
@@ -176,7 +176,8 @@ class TolerantMlflowHook(MlflowHook):
     def on_pipeline_error(self, error, run_params, pipeline, catalog) -> None:
         """Close the MLflow run as FAILED, if the store still answers, saying so at
         most once (not at all for an interrupted run: it ends KILLED)."""
-        from rnn_pipeline.interruption import RunInterrupted  # it imports this module
+        # Imported here: interruption imports this module.
+        from rnn_pipeline.plumbing.interruption import RunInterrupted
 
         plugin_logger = logging.getLogger(MlflowHook.__module__)
         closed_filter = _ClosedRunFilter(drop_all=isinstance(error, RunInterrupted))

@@ -21,8 +21,8 @@ from typing import Any
 import mlflow
 from kedro.framework.hooks import hook_impl
 
+from rnn_pipeline.plumbing.tracking_guard import tolerate
 from rnn_pipeline.text.errors import UserInputError
-from rnn_pipeline.tracking_guard import tolerate
 
 logger = logging.getLogger(__name__)
 
