@@ -22,7 +22,6 @@ from kedro.validation.exceptions import ModelInstantiationError
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from rnn_pipeline.text.errors import OptionsError
-from rnn_pipeline.yaml_values import plain as plain  # re-exported for old imports
 
 
 class InvalidOptionsError(OptionsError, ModelInstantiationError):
