@@ -9,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install browser fonts run test lint bench chatbot-quality viz notebook mlflow-ui serve chat-web clean
+.PHONY: install browser fonts run test lint bench chatbot-quality translation-quality viz notebook mlflow-ui serve chat-web clean
 
 install: $(STAMP)
 
@@ -68,6 +68,14 @@ chatbot-quality: install
 	$(BIN)/python benchmarks/chatbot_quality.py $(SHARED)/chat/lost.conv \
 	  --params conf/real_corpus/parameters_chatbot.yml --budget-minutes $(BUDGET) \
 	  --out $(RESULTS)/chatbot_quality.json
+
+# Does the translator translate? `kedro run --pipelines translation --env real_corpus`
+# on Anki's English-Greek pairs in a copy of the project (12-minute training budget),
+# then its test scores and replies (docs/translation.md).
+translation-quality: install
+	@test -d $(SHARED) || { echo "no $(SHARED): benchmarks need the shared corpora"; exit 1; }
+	$(BIN)/python benchmarks/translation_quality.py $(SHARED)/translation/ell.txt \
+	  --env real_corpus --out $(RESULTS)/translation_quality.json
 
 # kedro-viz serves from a child process that outlives a SIGTERM to `kedro`: run in a
 # process group of its own, stopping it (or make) stops the server too.
