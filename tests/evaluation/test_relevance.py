@@ -3,7 +3,9 @@
 import numpy as np
 import pytest
 
+from rnn_pipeline import samplers
 from rnn_pipeline.evaluation.relevance import (
+    candidate_scores,
     draw_candidates,
     inverse_document_frequencies,
     mean_reciprocal_rank,
@@ -50,3 +52,38 @@ def test_overlap_prefers_the_reply_that_shares_the_prompts_rare_characters():
     replies = [[8, 9, 2], [4, 9, 2], [6, 2]]
     scores = overlap_scores(prompts, replies, np.array([[0, 1, 2]]), idf)
     assert scores[0, 0] > scores[0, 1] > scores[0, 2] == 0.0
+
+
+class Uniform:
+    """A count model giving every token probability 0.1."""
+
+    def token_probabilities(self, sequence):
+        return np.full(len(sequence) + 1, 0.1)
+
+    def log_probs(self, sequences):
+        return np.array([np.log(0.1) * (len(s) + 1) for s in sequences])
+
+    def unigram_probabilities(self):
+        return np.full(12, 1 / 12)
+
+
+def test_candidate_scores_mix_the_network_with_the_count_models():
+    rows = np.array([[0, 1], [1, 0]])
+    ranked = ([[4], [6]], [[4, 5], [6, 7]], rows)
+    # The network gives the first prompt's true reply 0.5 a token, the rest 0.05.
+    network = [np.full(3, p) for p in (0.5, 0.05, 0.05, 0.05)]
+    scores = candidate_scores(network, ranked, (Uniform(), Uniform()), 0.5)
+    assert set(scores) == {"model", "pmi", "fusion", "reply_lm"}
+    assert scores["model"][0, 0] == pytest.approx(np.log(0.5))
+    assert scores["pmi"][0, 0] == pytest.approx(np.log(0.5 / 0.1))
+    assert scores["fusion"][0, 1] == pytest.approx(np.log(0.075))
+    assert recall_at_1(scores["reply_lm"]) == 0.0  # blind to the prompt: ties
+    # A reranking sampler adds its own score, which here follows the network.
+    sampler = samplers.get("mmi", language_model=Uniform(), mmi_weight=0.0)
+    with_decoding = candidate_scores(
+        network, ranked, (Uniform(), Uniform()), 0.5, sampler
+    )
+    assert recall_at_1(with_decoding["decoding"][:1]) == 1.0
+    assert "decoding" not in candidate_scores(
+        network, ranked, (Uniform(), Uniform()), 0.5, samplers.get("greedy")
+    )

@@ -21,12 +21,25 @@ from rnn_pipeline.text import overlap
 from rnn_pipeline.text.overlap import inverse_document_frequencies
 
 __all__ = [
+    "SCORES",
+    "candidate_scores",
     "draw_candidates",
     "inverse_document_frequencies",
     "mean_reciprocal_rank",
     "overlap_scores",
     "recall_at_1",
+    "tfidf_overlap",
 ]
+
+# How each candidate is scored against the prompt: the network's per-token log
+# p(reply | prompt), the same minus the reply model's log p(reply) (what MMI
+# maximises), the network interpolated with the count model (at the validation
+# weight), the reply model alone (blind to the prompt: chance), TF-IDF overlap and,
+# when the decoding reranks, the score its reranker gives (what it chooses by).
+SCORES = ("model", "pmi", "fusion", "reply_lm", "overlap", "decoding")
+
+# (prompts, replies, candidate reply indices per prompt: one row per prompt)
+Ranked = tuple[Sequence[Sequence[int]], Sequence[Sequence[int]], np.ndarray]
 
 
 def draw_candidates(
@@ -88,3 +101,64 @@ def overlap_scores(
                 reply_bags[reply] = overlap.weighted_bag(replies[reply], idf)
             scores[row, column] = overlap.cosine(asked, reply_bags[reply])
     return scores
+
+
+def candidate_scores(
+    network: Sequence[np.ndarray],
+    ranked: Ranked,
+    count_models: tuple,
+    weight: float,
+    sampler=None,
+) -> dict[str, np.ndarray]:
+    """Every candidate of ``ranked`` scored by each of ``SCORES`` but the overlap.
+
+    Args:
+        network: The network's ``p(token | history, prompt)`` of each candidate
+            (EOS included), row by row of ``ranked``'s indices.
+        ranked: Prompts, replies and the candidate indices per prompt.
+        count_models: The reply language model (for ``pmi`` and ``reply_lm``)
+            and the count model the network is interpolated with (``fusion``),
+            each with ``token_probabilities``.
+        weight: The count model's interpolation weight.
+        sampler: A reranking sampler (``reranks``, ``score``) adds ``decoding``.
+
+    Returns:
+        Score name -> ``rows``-shaped scores, higher is better; per-token means
+        but ``decoding``, which is the reranker's own.
+    """
+    prompts, replies, rows = ranked
+    language_model, counts = count_models
+    cache = {
+        c: (
+            language_model.token_probabilities(replies[c]),
+            counts.token_probabilities(replies[c]),
+        )
+        for c in set(rows.ravel().tolist())
+    }
+    per_candidate: dict[str, list[float]] = {n: [] for n in SCORES[:4]}
+    for net, c in zip(network, rows.ravel(), strict=True):
+        lm, count = cache[c]
+        per_candidate["model"].append(float(np.mean(np.log(net))))
+        per_candidate["pmi"].append(float(np.mean(np.log(net) - np.log(lm))))
+        mixed = (1 - weight) * net + weight * count
+        per_candidate["fusion"].append(float(np.mean(np.log(mixed))))
+        per_candidate["reply_lm"].append(float(np.mean(np.log(lm))))
+    scores = {n: np.reshape(v, rows.shape) for n, v in per_candidate.items()}
+    if getattr(sampler, "reranks", False):
+        decoding = sampler.score(
+            [replies[c] for c in rows.ravel()],
+            [float(np.sum(np.log(net))) for net in network],
+            [len(net) for net in network],  # EOS included, as the decoder counts
+            [prompt for prompt in prompts for _ in range(rows.shape[1])],
+        )
+        scores["decoding"] = np.reshape(decoding, rows.shape)
+    return scores
+
+
+def tfidf_overlap(
+    ranked: Ranked, documents: Sequence[Sequence[int]], vocabulary_size: int
+) -> np.ndarray:
+    """``overlap_scores`` with the IDF of ``documents`` (the training utterances)."""
+    prompts, replies, rows = ranked
+    idf = inverse_document_frequencies(documents, vocabulary_size)
+    return overlap_scores(prompts, replies, rows, idf)

@@ -197,15 +197,6 @@ def evaluate_fluency(
     return scalar_metrics(metrics), report
 
 
-# How each candidate is scored against the prompt: the network's per-token log
-# p(reply | prompt), the same minus the reply model's log p(reply) (what MMI
-# maximises), the network interpolated with the count model (at the validation
-# weight), the reply model alone (blind to the prompt: chance), TF-IDF overlap and,
-# when the configured sampler reranks, the score its reranker gives (what the
-# decoding chooses by).
-RELEVANCE_SCORES = ("model", "pmi", "fusion", "reply_lm", "overlap", "decoding")
-
-
 def evaluate_relevance(
     model: KerasModel,
     test_buckets: pd.DataFrame,
@@ -217,13 +208,15 @@ def evaluate_relevance(
 ) -> tuple[dict, dict]:
     """Does the model read the prompt? Each of ``relevance_pairs`` test pairs (a
     seeded sample) has its true reply ranked among ``relevance_candidates`` replies
-    of other test pairs by each of ``RELEVANCE_SCORES`` (``rnn_pipeline.evaluation.
+    of other test pairs by each of ``relevance.SCORES`` (``rnn_pipeline.evaluation.
     relevance``); Recall@1 is 1 / candidates by chance.
 
     Returns:
         MLflow metrics (``relevance_recall_at_1_<score>``, ``relevance_mrr_<score>``,
         ``relevance_chance``) and the report (with a few ranked examples).
     """
+    from rnn_pipeline.training.evaluation import token_probabilities
+
     options = evaluation_options
     replies = [list(t) for t in test_buckets["target_ids"]]
     candidates = min(options.relevance_candidates, len({tuple(r) for r in replies}))
@@ -237,17 +230,25 @@ def evaluate_relevance(
         replies, chosen, candidates, options.relevance_seed
     )
     prompts = [list(test_buckets["source_ids"].iloc[i]) for i in chosen]
-    order = interpolation_weight_report["order"]
-    language_model = reply_count_models[options.language_model_order]
-    scores = _relevance_scores(
+    network = token_probabilities(
         model,
+        [prompt for prompt in prompts for _ in range(candidates)],
+        [replies[c] for c in rows.ravel()],
+        what="teacher-forced relevance candidates",
+    )
+    language_model = reply_count_models[options.language_model_order]
+    scores = relevance.candidate_scores(
+        network,
         (prompts, replies, rows),
-        language_model,
-        reply_count_models[order],
+        (language_model, reply_count_models[interpolation_weight_report["order"]]),
         interpolation_weight_report["weight"],
         make_sampler(options, language_model),
     )
-    scores.update(_overlap_scores(prompts, replies, rows, train_buckets, vocab))
+    if vocab.shared:  # prompts and replies in one vocabulary: shared characters
+        documents = [*train_buckets["source_ids"], *train_buckets["target_ids"]]
+        scores["overlap"] = relevance.tfidf_overlap(
+            (prompts, replies, rows), documents, len(vocab.target)
+        )
     chance = 1.0 / candidates
     recall = {name: relevance.recall_at_1(s) for name, s in scores.items()}
     mrr = {name: relevance.mean_reciprocal_rank(s) for name, s in scores.items()}
@@ -282,67 +283,3 @@ def evaluate_relevance(
         "examples": examples,
     }
     return scalar_metrics(metrics), report
-
-
-def _relevance_scores(
-    model: KerasModel,
-    ranked: tuple[list[list[int]], list[list[int]], np.ndarray],
-    language_model: NgramLanguageModel,
-    counts: NgramLanguageModel,
-    weight: float,
-    sampler=None,
-) -> dict[str, np.ndarray]:
-    """Per-token mean scores of every (prompt, candidate) of ``rows``: ``ranked``
-    is (prompts, test replies, candidate reply indices per prompt). A reranking
-    ``sampler`` adds ``decoding``: the score its reranker gives each candidate."""
-    from rnn_pipeline.training.evaluation import token_probabilities
-
-    prompts, replies, rows = ranked
-    width = rows.shape[1]
-    network = token_probabilities(
-        model,
-        [prompt for prompt in prompts for _ in range(width)],
-        [replies[c] for c in rows.ravel()],
-        what="teacher-forced relevance candidates",
-    )
-    cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-    for c in set(rows.ravel().tolist()):
-        cache[c] = (
-            language_model.token_probabilities(replies[c]),
-            counts.token_probabilities(replies[c]),
-        )
-    per_candidate: dict[str, list[float]] = {n: [] for n in RELEVANCE_SCORES[:4]}
-    for net, c in zip(network, rows.ravel(), strict=True):
-        lm, count = cache[c]
-        per_candidate["model"].append(float(np.mean(np.log(net))))
-        per_candidate["pmi"].append(float(np.mean(np.log(net) - np.log(lm))))
-        mixed = (1 - weight) * net + weight * count
-        per_candidate["fusion"].append(float(np.mean(np.log(mixed))))
-        per_candidate["reply_lm"].append(float(np.mean(np.log(lm))))
-    scores = {n: np.reshape(v, rows.shape) for n, v in per_candidate.items()}
-    if getattr(sampler, "reranks", False):
-        candidates = [replies[c] for c in rows.ravel()]
-        decoding = sampler.score(
-            candidates,
-            [float(np.sum(np.log(net))) for net in network],
-            [len(net) for net in network],  # EOS included, as the decoder counts
-            [prompt for prompt in prompts for _ in range(width)],
-        )
-        scores["decoding"] = np.reshape(decoding, rows.shape)
-    return scores
-
-
-def _overlap_scores(
-    prompts: list[list[int]],
-    replies: list[list[int]],
-    rows: np.ndarray,
-    train_buckets: pd.DataFrame,
-    vocab: PairVocabulary,
-) -> dict[str, np.ndarray]:
-    """TF-IDF character overlap (IDF over the training utterances); only where
-    prompts and replies share a vocabulary."""
-    if not vocab.shared:
-        return {}
-    documents = list(train_buckets["source_ids"]) + list(train_buckets["target_ids"])
-    idf = relevance.inverse_document_frequencies(documents, len(vocab.target))
-    return {"overlap": relevance.overlap_scores(prompts, replies, rows, idf)}
