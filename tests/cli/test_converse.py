@@ -102,7 +102,9 @@ def test_command_line_decoding_options_name_what_each_sampler_takes():
         names = ("temperature", "top_k", "top_p", "beams", "length_penalty")
         return converse.sampler_overrides(sampler, **{n: None for n in names} | given)
 
-    mmi = overrides("mmi", top_p=0.8, candidates="sample", beams=20, top_k=30)
+    mmi = overrides(
+        "mmi", top_p=0.8, candidates="sample", beams=20, top_k=30, overlap_weight=2.0
+    )
     assert mmi == {
         "sampler": "mmi",
         "sampler_options": {
@@ -110,6 +112,7 @@ def test_command_line_decoding_options_name_what_each_sampler_takes():
             "top_p": 0.8,
             "num_beams": 20,
             "candidates": "sample",
+            "overlap_weight": 2.0,
         },
     }
     nucleus = overrides("top_p", top_p=0.8, top_k=40)

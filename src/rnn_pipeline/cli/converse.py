@@ -142,6 +142,12 @@ def decoding_options(function):
             default=None,
             help="What mmi reranks: the beam, or --beams nucleus samples (--p).",
         ),
+        click.option(
+            "--overlap-weight",
+            type=float,
+            default=None,
+            help="Weight of the characters a reply shares with the prompt (mmi).",
+        ),
     ]
     for option in reversed(options):
         function = option(function)
@@ -157,6 +163,7 @@ def sampler_overrides(
     length_penalty,
     mmi_weight=None,
     candidates=None,
+    overlap_weight=None,
 ) -> dict:
     """Command-line decoding options as ``make_responder`` overrides, named as
     ``sampler`` names them (``--k`` is top_k's ``k`` and the largest nucleus
@@ -170,6 +177,7 @@ def sampler_overrides(
         "length_penalty": length_penalty,
         "mmi_weight": mmi_weight,
         "candidates": candidates,
+        "overlap_weight": overlap_weight,
     }
     given = {k: v for k, v in options.items() if v is not None}
     return {
