@@ -59,6 +59,8 @@ NEXT_STEPS = {
     "translation.reply_to_prompts_node": (
         "kedro translate             translate in the terminal",
         "make mlflow-ui              this run's metrics, plots and model beside others",
+        "kedro run --pipelines translation --env real_corpus   sentence pairs in "
+        "data/01_raw/translation.tsv (docs/translation.md)",
     ),
 }
 
