@@ -280,6 +280,10 @@ class Benchmark:
                 if human["doubled_share"]
                 else None,
             },
+            # A reply that repeats its prompt whole answers nothing.
+            "echo_share": round(
+                float((outputs["output"] == outputs["source"]).mean()), 4
+            ),
             "most_common_replies": Counter(outputs["output"]).most_common(10),
             "examples": outputs.head(15)[["source", "reference", "output"]].to_dict(
                 orient="records"
