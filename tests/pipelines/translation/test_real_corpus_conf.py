@@ -3,9 +3,9 @@
 from pathlib import Path
 
 import yaml
+from rnn_pipeline.pipelines.parameters import groups_of
 
 from rnn_pipeline.pipelines.options import validate_namespace
-from rnn_pipeline.pipelines.parameters import groups_of
 
 CONF = Path(__file__).resolve().parents[3] / "conf"
 
