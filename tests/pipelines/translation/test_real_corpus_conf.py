@@ -3,8 +3,8 @@
 from pathlib import Path
 
 import yaml
-from rnn_pipeline.pipelines.parameters import groups_of
 
+from rnn_pipeline.pipelines.namespaces import groups_of
 from rnn_pipeline.pipelines.options import validate_namespace
 
 CONF = Path(__file__).resolve().parents[3] / "conf"
