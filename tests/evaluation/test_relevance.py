@@ -7,11 +7,11 @@ from rnn_pipeline import samplers
 from rnn_pipeline.evaluation.relevance import (
     candidate_scores,
     draw_candidates,
-    inverse_document_frequencies,
     mean_reciprocal_rank,
     overlap_scores,
     recall_at_1,
 )
+from rnn_pipeline.text.overlap import inverse_document_frequencies
 
 REPLIES = [[4, 5, 2], [6, 7, 2], [4, 5, 2], [8, 2], [9, 9, 2], [10, 2]]
 

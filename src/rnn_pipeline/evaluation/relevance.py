@@ -18,13 +18,11 @@ from collections.abc import Sequence
 import numpy as np
 
 from rnn_pipeline.text import overlap
-from rnn_pipeline.text.overlap import inverse_document_frequencies
 
 __all__ = [
     "SCORES",
     "candidate_scores",
     "draw_candidates",
-    "inverse_document_frequencies",
     "mean_reciprocal_rank",
     "overlap_scores",
     "recall_at_1",
@@ -160,5 +158,5 @@ def tfidf_overlap(
 ) -> np.ndarray:
     """``overlap_scores`` with the IDF of ``documents`` (the training utterances)."""
     prompts, replies, rows = ranked
-    idf = inverse_document_frequencies(documents, vocabulary_size)
+    idf = overlap.inverse_document_frequencies(documents, vocabulary_size)
     return overlap_scores(prompts, replies, rows, idf)
