@@ -39,13 +39,12 @@ import copy
 import json
 import logging
 import os
-import platform
-import subprocess
 import time
 from collections import Counter
 from pathlib import Path
 
 import yaml
+from machine import machine
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")  # CPU figures, as the issue asks
@@ -99,26 +98,6 @@ def load_parameters(files: list[Path], overrides: list[str]) -> dict:
         group, _, name = key.partition(".")
         params.setdefault(group, {})[name] = yaml.safe_load(value)
     return params
-
-
-def machine() -> dict:
-    """CPU model, cores and load: the context every figure needs."""
-    cpu = "unknown"
-    try:
-        lscpu = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
-        cpu = next(
-            line.split(":", 1)[1].strip()
-            for line in lscpu.splitlines()
-            if line.startswith("Model name")
-        )
-    except (OSError, StopIteration):
-        pass
-    return {
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        "platform": platform.platform(),
-        "load_average": list(os.getloadavg()),
-    }
 
 
 class Benchmark:

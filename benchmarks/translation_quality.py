@@ -27,12 +27,10 @@ Not a test: figures depend on the machine; report them with its load.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import copy
 import json
 import logging
 import os
-import platform
 import shutil
 import subprocess
 import sys
@@ -43,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from machine import machine
 
 ROOT = Path(__file__).resolve().parents[1]
 NAMESPACE = "translation"
@@ -88,30 +87,6 @@ def merge_overrides(parameters: dict, overrides: list[str]) -> dict:
             node = node[key]
         node[path[-1]] = value
     return merged
-
-
-def machine() -> dict:
-    """CPU model, cores, vector extensions and load: the context every figure needs."""
-    lscpu = ""
-    with contextlib.suppress(OSError):  # no lscpu: the model from platform
-        lscpu = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in lscpu.splitlines()
-            if line.startswith("Model name")
-        ),
-        platform.processor() or "unknown",
-    )
-    flags = set(lscpu.split())
-    return {
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        "avx512": sorted(f for f in flags if f.startswith("avx512")),
-        "amx": sorted(f for f in flags if f.startswith("amx")),
-        "platform": platform.platform(),
-        "load_average": [round(x, 2) for x in os.getloadavg()],
-    }
 
 
 def copy_project(destination: Path, env: str, overrides: list[str]) -> dict:
