@@ -200,3 +200,21 @@ def test_overlap_weight_prefers_the_candidate_sharing_the_prompts_rare_character
         shared.rerank(candidates, scores, lengths)
     with pytest.raises(ValueError, match="overlap_weight must be"):
         samplers.get("mmi", overlap_weight=-1, **options)
+
+
+def test_matching_weight_adds_the_matchers_scores():
+    scores, lengths = np.array([[-0.1, -0.6]]), np.array([[3, 3]])
+    candidates = np.array([[[3, 5, EOS], [4, 6, EOS]]])  # 'ac' is likelier
+    options = {"language_model": UnigramModel(), "num_beams": 2, "mmi_weight": 0.0}
+    fits = np.array([[0.1, 0.9]])  # but the matcher finds 'bd' fits the prompt
+    matched = samplers.get("mmi", matching_weight=1.0, **options)
+    assert matched.rerank(candidates, scores, lengths, matching=fits).tolist() == [
+        [4, 6, EOS]
+    ]
+    assert samplers.get("mmi", **options).rerank(
+        candidates, scores, lengths, matching=fits
+    ).tolist() == [[3, 5, EOS]]
+    with pytest.raises(ValueError, match="reply matcher's scores"):
+        matched.rerank(candidates, scores, lengths)
+    with pytest.raises(ValueError, match="matching_weight must be"):
+        samplers.get("mmi", matching_weight=-1, **options)

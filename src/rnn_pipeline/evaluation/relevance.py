@@ -32,9 +32,10 @@ __all__ = [
 # How each candidate is scored against the prompt: the network's per-token log
 # p(reply | prompt), the same minus the reply model's log p(reply) (what MMI
 # maximises), the network interpolated with the count model (at the validation
-# weight), the reply model alone (blind to the prompt: chance), TF-IDF overlap and,
-# when the decoding reranks, the score its reranker gives (what it chooses by).
-SCORES = ("model", "pmi", "fusion", "reply_lm", "overlap", "decoding")
+# weight), the reply model alone (blind to the prompt: chance), TF-IDF overlap, the
+# model's reply matcher (when it has one) and, when the decoding reranks, the score
+# its reranker gives (what it chooses by).
+SCORES = ("model", "pmi", "fusion", "reply_lm", "overlap", "matching", "decoding")
 
 # (prompts, replies, candidate reply indices per prompt: one row per prompt)
 Ranked = tuple[Sequence[Sequence[int]], Sequence[Sequence[int]], np.ndarray]
@@ -107,6 +108,7 @@ def candidate_scores(
     count_models: tuple,
     weight: float,
     sampler=None,
+    matching: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """Every candidate of ``ranked`` scored by each of ``SCORES`` but the overlap.
 
@@ -119,6 +121,8 @@ def candidate_scores(
             each with ``token_probabilities``.
         weight: The count model's interpolation weight.
         sampler: A reranking sampler (``reranks``, ``score``) adds ``decoding``.
+        matching: ``rows``-shaped cosines of the model's reply matcher, if it has
+            one: added as ``matching`` and given to the sampler's score.
 
     Returns:
         Score name -> ``rows``-shaped scores, higher is better; per-token means
@@ -142,12 +146,15 @@ def candidate_scores(
         per_candidate["fusion"].append(float(np.mean(np.log(mixed))))
         per_candidate["reply_lm"].append(float(np.mean(np.log(lm))))
     scores = {n: np.reshape(v, rows.shape) for n, v in per_candidate.items()}
+    if matching is not None:
+        scores["matching"] = np.asarray(matching, dtype=float).reshape(rows.shape)
     if getattr(sampler, "reranks", False):
         decoding = sampler.score(
             [replies[c] for c in rows.ravel()],
             [float(np.sum(np.log(net))) for net in network],
             [len(net) for net in network],  # EOS included, as the decoder counts
             [prompt for prompt in prompts for _ in range(rows.shape[1])],
+            matching,
         )
         scores["decoding"] = np.reshape(decoding, rows.shape)
     return scores

@@ -6,6 +6,7 @@ import keras
 from keras import ops
 
 from rnn_pipeline.models.attention_decoder import AttentionDecoder
+from rnn_pipeline.models.reply_matcher import ReplyMatcher
 from rnn_pipeline.models.seq2seq_encoder import Seq2SeqEncoder
 from rnn_pipeline.text.specials import PAD
 
@@ -33,6 +34,10 @@ class Seq2Seq(keras.Model):
             only (0 by default; a regulariser for one-layer models on small corpora).
         tie_embeddings: The decoder's output projection is its embedding matrix
             (``AttentionDecoder``).
+        matching_weight: Above 0, a ``ReplyMatcher`` (layer ``matcher``) learns
+            beside the decoder to tell each prompt's reply from the batch's other
+            replies, its loss weighted by this; ``match`` then scores how well a
+            reply fits a prompt. 0 (the default): no matcher.
     """
 
     def __init__(
@@ -47,6 +52,7 @@ class Seq2Seq(keras.Model):
         dropout: float = 0.2,
         embedding_dropout: float = 0.0,
         tie_embeddings: bool = False,
+        matching_weight: float = 0.0,
         **kwargs,
     ) -> None:
         encoder = Seq2SeqEncoder(
@@ -77,6 +83,15 @@ class Seq2Seq(keras.Model):
         )
         encoder_outputs, states = encoder(source)
         logits = decoder(decoder_tokens, encoder_outputs, source, states)
+        if matching_weight:
+            matcher = ReplyMatcher(
+                target_vocabulary_size,
+                embedding_dim,
+                units,
+                weight=matching_weight,
+                name="matcher",
+            )
+            logits = matcher(logits, encoder_outputs, source, decoder_tokens)
         super().__init__(inputs=[source, decoder_tokens], outputs=logits, **kwargs)
         self.source_vocabulary_size = source_vocabulary_size
         self.target_vocabulary_size = target_vocabulary_size
@@ -88,6 +103,7 @@ class Seq2Seq(keras.Model):
         self.dropout = dropout
         self.embedding_dropout = embedding_dropout
         self.tie_embeddings = tie_embeddings
+        self.matching_weight = matching_weight
 
     def encode(self, source_tokens) -> dict:
         """Run the encoder and return the decoding state for ``next``."""
@@ -106,6 +122,28 @@ class Seq2Seq(keras.Model):
             tokens, state["states"], state["encoder_outputs"], state["source_mask"]
         )
         return logits, {**state, "states": states}
+
+    @property
+    def matches(self) -> bool:
+        """Whether the model has a ``matcher`` (``matching_weight`` > 0)."""
+        return bool(self.matching_weight)
+
+    def match(self, source_tokens, reply_tokens):
+        """``(batch,)`` how well each reply fits its row's prompt: the matcher's
+        cosine, in [-1, 1]; ``reply_tokens`` are ids up to an optional EOS.
+
+        Raises:
+            ValueError: If the model was trained without a matcher.
+        """
+        if not self.matches:
+            raise ValueError(
+                "expected a model trained with model_options.matching_weight > 0, "
+                "got one without a reply matcher"
+            )
+        encoder_outputs, _ = self.get_layer("encoder")(source_tokens, training=False)
+        return self.get_layer("matcher").similarity(
+            encoder_outputs, source_tokens, reply_tokens
+        )
 
     def attention_weights(self, source_tokens, decoder_tokens):
         """Teacher-forced attention weights ``(batch, target_len, source_len)``."""
@@ -136,6 +174,7 @@ class Seq2Seq(keras.Model):
             "dropout": self.dropout,
             "embedding_dropout": self.embedding_dropout,
             "tie_embeddings": self.tie_embeddings,
+            "matching_weight": self.matching_weight,
         }
 
     @classmethod

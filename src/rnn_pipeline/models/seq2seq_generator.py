@@ -47,6 +47,13 @@ class Seq2SeqGenerator:
         self.jit_compile = jit_compile
         # A reranking sampler (MMI) chooses among the beams outside the graph.
         self.reranks = bool(getattr(sampler, "reranks", False))
+        # ... and may weigh how well the model's reply matcher finds each fits.
+        self.matching = self.reranks and bool(getattr(sampler, "matching_weight", 0))
+        if self.matching and not model.matches:
+            raise ValueError(
+                "matching_weight needs a model trained with "
+                "model_options.matching_weight > 0, got one without a reply matcher"
+            )
         self._generate = compile_function(
             self._search_beams if self.reranks else self._generate_tokens, jit_compile
         )
@@ -57,7 +64,14 @@ class Seq2SeqGenerator:
         sequences, scores, lengths, _ = self.sampler.search(
             self.model.next, start, state, self.max_length, end_token=self.end_token
         )
-        return sequences, scores, lengths
+        if not self.matching:
+            return sequences, scores, lengths
+        matcher = self.model.get_layer("matcher")
+        prompts = matcher.prompt_vectors(state["encoder_outputs"], source_tokens)
+        batch, beams, length = ops.shape(sequences)
+        replies = matcher.reply_vectors(ops.reshape(sequences, (batch * beams, length)))
+        replies = ops.reshape(replies, (batch, beams, -1))
+        return sequences, scores, lengths, ops.sum(prompts[:, None] * replies, -1)
 
     def _generate_tokens(self, source_tokens):
         state = self.model.encode(source_tokens)
@@ -81,5 +95,8 @@ class Seq2SeqGenerator:
             source_tokens = np.pad(source_tokens, ((0, 0), (0, extra)))
         if self.reranks:
             beams = [ops.convert_to_numpy(x) for x in self._generate(source_tokens)]
-            return np.asarray(self.sampler.rerank(*beams, sources=source_tokens))
+            matching = beams.pop() if self.matching else None
+            return np.asarray(
+                self.sampler.rerank(*beams, sources=source_tokens, matching=matching)
+            )
         return np.asarray(ops.convert_to_numpy(self._generate(source_tokens)))

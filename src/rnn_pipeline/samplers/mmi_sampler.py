@@ -6,7 +6,8 @@ A seq2seq chatbot trained by maximum likelihood learns that a few replies ("我�
 rerank the beam by ``log p(T|S) - lambda * log p(T)``: the reply's likelihood given
 the prompt minus a share of its likelihood under a language model of replies alone,
 so a reply wins by fitting this prompt, not by being likely anywhere (MMI-antiLM).
-An optional third term rewards the characters a candidate shares with the prompt.
+Optional terms reward the characters a candidate shares with the prompt, and the
+model's own judgement of how well it fits the prompt (its reply matcher).
 """
 
 from __future__ import annotations
@@ -44,7 +45,9 @@ class MmiSampler(BeamSampler):
     ``(log p(T|S) - mmi_weight * log p_lm(T)) / lp(|T|) + overlap_weight *
     cos(S, T)``, with the GNMT length penalty ``lp`` and the cosine of the prompt's
     and the candidate's characters, each weighted by its information
-    ``-log p_lm(c)`` (sharing 名字 counts, sharing 的 hardly). A
+    ``-log p_lm(c)`` (sharing 名字 counts, sharing 的 hardly), plus
+    ``matching_weight`` x the cosine the model's reply matcher gives prompt and
+    candidate (``Seq2Seq.match``; the generator computes it). A
     candidate that repeats an n-gram of ``no_repeat_ngram`` tokens ("我我我",
     "你你你你") is dropped unless every candidate does, and so is one with an
     immediately doubled character that the language model finds unlikely
@@ -79,6 +82,7 @@ class MmiSampler(BeamSampler):
         top_k: The largest nucleus of ``sample`` candidates (0: no limit); 50 keeps
             the per-step sort small (``TopPSampler``).
         overlap_weight: Weight of the shared characters; 0 turns it off.
+        matching_weight: Weight of the reply matcher's cosine; 0 turns it off.
         **kwargs: ``temperature`` and ``seed`` of ``Sampler``.
     """
 
@@ -96,6 +100,7 @@ class MmiSampler(BeamSampler):
         top_p: float = MmiOptions.top_p,
         top_k: int = MmiOptions.top_k,
         overlap_weight: float = MmiOptions.overlap_weight,
+        matching_weight: float = MmiOptions.matching_weight,
         **kwargs,
     ) -> None:
         super().__init__(num_beams=num_beams, length_penalty=length_penalty, **kwargs)
@@ -107,6 +112,7 @@ class MmiSampler(BeamSampler):
                 "doubled_min_probability": doubled_min_probability,
                 "candidates": candidates,
                 "overlap_weight": overlap_weight,
+                "matching_weight": matching_weight,
             },
         )
         self.candidates = candidates
@@ -126,6 +132,7 @@ class MmiSampler(BeamSampler):
         self.no_repeat_ngram = no_repeat_ngram
         self.doubled_min_probability = doubled_min_probability
         self.overlap_weight = overlap_weight
+        self.matching_weight = matching_weight
         self._information: np.ndarray | None = None
 
     def search(
@@ -158,7 +165,9 @@ class MmiSampler(BeamSampler):
             state,
         )
 
-    def rerank(self, sequences, scores, lengths, sources=None) -> np.ndarray:
+    def rerank(
+        self, sequences, scores, lengths, sources=None, matching=None
+    ) -> np.ndarray:
         """Choose one candidate per row.
 
         Args:
@@ -167,6 +176,8 @@ class MmiSampler(BeamSampler):
             lengths: ``(batch, num_beams)`` lengths, end token included.
             sources: ``(batch, source_length)`` the prompts' ids (PAD ignored);
                 needed when ``overlap_weight`` is set.
+            matching: ``(batch, num_beams)`` the reply matcher's cosines; needed
+                when ``matching_weight`` is set.
 
         Returns:
             ``(batch, max_length)`` the chosen token ids.
@@ -177,7 +188,7 @@ class MmiSampler(BeamSampler):
         prompts = None
         if sources is not None:
             prompts = [_reply(row) for row in np.asarray(sources) for _ in range(beams)]
-        total = self.score(replies, scores, lengths, prompts)
+        total = self.score(replies, scores, lengths, prompts, matching)
         faulty = np.array([self._faulty(reply) for reply in replies])
         faulty = faulty.reshape(batch, beams)
         # Keep a row's candidates as they are when all of them are faulty.
@@ -186,7 +197,9 @@ class MmiSampler(BeamSampler):
         best = np.argmax(total.reshape(batch, beams), axis=1)
         return sequences[np.arange(batch), best]
 
-    def score(self, replies, log_probs, lengths, prompts=None) -> np.ndarray:
+    def score(
+        self, replies, log_probs, lengths, prompts=None, matching=None
+    ) -> np.ndarray:
         """The reranking score of each candidate (before faulty ones are dropped).
 
         Args:
@@ -195,6 +208,8 @@ class MmiSampler(BeamSampler):
             lengths: Each candidate's length, end token included.
             prompts: Each candidate's prompt ids; needed when ``overlap_weight``
                 is set.
+            matching: Each candidate's reply-matcher cosine (any shape;
+                flattened); needed when ``matching_weight`` is set.
 
         Returns:
             ``(len(replies),)`` scores, higher is better.
@@ -218,6 +233,15 @@ class MmiSampler(BeamSampler):
                 for prompt, reply in zip(prompts, replies, strict=True)
             ]
             total = total + self.overlap_weight * np.asarray(shared)
+        if self.matching_weight:
+            if matching is None:
+                raise ValueError(
+                    "matching_weight needs the reply matcher's scores of the "
+                    "candidates, got none"
+                )
+            total = total + self.matching_weight * np.asarray(
+                matching, dtype="float64"
+            ).reshape(-1)
         return total
 
     def information(self) -> np.ndarray:
@@ -252,6 +276,7 @@ class MmiSampler(BeamSampler):
             "top_p": self.top_p,
             "top_k": self.top_k,
             "overlap_weight": self.overlap_weight,
+            "matching_weight": self.matching_weight,
         }
 
 

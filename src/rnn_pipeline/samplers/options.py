@@ -68,6 +68,8 @@ class MmiOptions(BeamOptions):
         overlap_weight: Weight of the characters a candidate shares with the
             prompt (cosine of bags weighted by their information under the
             language model's unigram; 0: off).
+        matching_weight: Weight of the model's reply matcher's cosine of
+            prompt and candidate (``Seq2Seq.match``; 0: off).
     """
 
     num_beams: Annotated[int, Ge(1)] = 10
@@ -79,6 +81,7 @@ class MmiOptions(BeamOptions):
     top_p: Annotated[float, Gt(0), Le(1)] = 0.9
     top_k: Annotated[int, Ge(0)] = 50
     overlap_weight: Annotated[float, Ge(0)] = 0.0
+    matching_weight: Annotated[float, Ge(0)] = 0.0
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,10 @@ def _token_step(model: keras.Model, training: bool) -> Callable:
             logits = tf.cast(model(inputs, training=training), tf.float32)
             loss_sum, hits, tokens = masked_token_sums(target, logits)
             all_tokens = context.all_reduce("SUM", tokens)
-            loss = model.optimizer.scale_loss(loss_sum / tf.maximum(all_tokens, 1.0))
+            loss = loss_sum / tf.maximum(all_tokens, 1.0)
+            if training and model.losses:  # the reply matcher's, per replica
+                loss += tf.add_n(model.losses) / context.num_replicas_in_sync
+            loss = model.optimizer.scale_loss(loss)
         if training:
             variables = model.trainable_variables
             gradients = tape.gradient(loss, variables)

@@ -135,18 +135,28 @@ def test_mmi_decoding_runs_from_yaml_options(tmp_path):
     evaluation = {
         **TINY_PARAMS["evaluation_options"],
         "sampler": "mmi",
-        "sampler_options": {"num_beams": 3, "mmi_weight": 0.3, "overlap_weight": 1.0},
+        "sampler_options": {
+            "num_beams": 3,
+            "mmi_weight": 0.3,
+            "overlap_weight": 1.0,
+            "matching_weight": 1.0,
+        },
     }
-    catalog = catalog_for(conv_corpus(), tmp_path, evaluation_options=evaluation)
+    model = {**TINY_PARAMS["model_options"], "matching_weight": 0.5}
+    catalog = catalog_for(
+        conv_corpus(), tmp_path, evaluation_options=evaluation, model_options=model
+    )
     SequentialRunner().run(create_pipeline(), catalog)
     report = catalog.load("chatbot.test_scores_report")
     assert report["sampler"] == "mmi" and report["pairs"] > 0
     assert all(len(example["output"]) <= 5 for example in report["examples"])
     assert catalog.load("chatbot.replies")["sampler"] == "mmi"
     # Relevance is also measured by the reranker's own score (shared characters
-    # included), which a greedy run does not have.
+    # and the reply matcher included), which a greedy run does not have, and by
+    # the model's reply matcher alone.
     recall = catalog.load("chatbot.relevance_report")["recall_at_1"]
     assert 0 <= recall["decoding"] <= 1 and "overlap" in recall
+    assert 0 <= recall["matching"] <= 1
 
 
 def test_auto_buckets_are_chosen_from_the_corpus_and_bound_the_answers(tmp_path):

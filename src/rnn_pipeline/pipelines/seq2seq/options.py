@@ -108,6 +108,9 @@ class ModelOptions(Options):
     dropout: float = Field(0.2, ge=0, lt=1)
     embedding_dropout: float = Field(0.0, ge=0, lt=1)
     tie_embeddings: bool = False
+    # Above 0: a dual encoder learns which reply fits which prompt beside the decoder
+    # (in-batch negatives, ``models.ReplyMatcher``), its loss weighted by this.
+    matching_weight: float = Field(0.0, ge=0)
 
 
 class TrainingOptions(FitParameters):

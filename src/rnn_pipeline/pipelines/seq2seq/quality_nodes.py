@@ -197,6 +197,33 @@ def evaluate_fluency(
     return scalar_metrics(metrics), report
 
 
+def _matching(
+    model: KerasModel,
+    prompts: list[list[int]],
+    candidates: list[list[int]],
+    options: EvaluationOptions,
+) -> np.ndarray | None:
+    """The reply matcher's cosine of each candidate and its prompt (``candidates``
+    holds each prompt's in turn), or None for a model without one."""
+    from keras import ops
+
+    if not getattr(model, "matches", False):
+        return None
+    per_prompt = len(candidates) // len(prompts)
+    sources = [prompt for prompt in prompts for _ in range(per_prompt)]
+    step = options.batch_size
+    return np.concatenate(
+        [
+            ops.convert_to_numpy(
+                model.match(
+                    pad_ids(sources[i : i + step]), pad_ids(candidates[i : i + step])
+                )
+            )
+            for i in range(0, len(sources), step)
+        ]
+    )
+
+
 def evaluate_relevance(
     model: KerasModel,
     test_buckets: pd.DataFrame,
@@ -243,6 +270,7 @@ def evaluate_relevance(
         (language_model, reply_count_models[interpolation_weight_report["order"]]),
         interpolation_weight_report["weight"],
         make_sampler(options, language_model),
+        _matching(model, prompts, [replies[c] for c in rows.ravel()], options),
     )
     if vocab.shared:  # prompts and replies in one vocabulary: shared characters
         documents = [*train_buckets["source_ids"], *train_buckets["target_ids"]]
