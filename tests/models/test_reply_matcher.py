@@ -22,7 +22,7 @@ def reversal_pairs(n: int, seed: int = 0):
     return sources, decoder, targets.astype("int32")
 
 
-def small_model(matching_weight: float = 1.0) -> Seq2Seq:
+def small_model(matching_weight: float = 1.0, prompt_bag: bool = False) -> Seq2Seq:
     model = Seq2Seq(
         VOCABULARY,
         VOCABULARY,
@@ -31,6 +31,7 @@ def small_model(matching_weight: float = 1.0) -> Seq2Seq:
         1,
         cell_type="gru",
         matching_weight=matching_weight,
+        matching_prompt_bag=prompt_bag,
     )
     model.compile(
         keras.optimizers.Adam(0.01),
@@ -137,3 +138,26 @@ def test_the_generator_gives_the_reranker_the_matchers_scores():
     assert replies.shape == (3, 5)
     with pytest.raises(ValueError, match="without a reply matcher"):
         Seq2SeqGenerator(small_model(0.0), matching, 5)
+
+
+def test_reading_the_prompts_characters_starts_from_shared_characters():
+    keras.utils.set_random_seed(0)
+    sources, _, targets = reversal_pairs(100)  # each reply holds 4 prompt letters
+    untrained = recall_at_1(small_model(), sources, targets)
+    bag = recall_at_1(small_model(prompt_bag=True), sources, targets)
+    assert untrained < 0.3 < 0.8 < bag
+
+
+def test_a_matcher_reading_the_prompts_characters_saves_and_loads(tmp_path):
+    sources, _, targets = reversal_pairs(4)
+    model = small_model(prompt_bag=True)
+    model.save(tmp_path / "model.keras")
+    loaded = keras.models.load_model(tmp_path / "model.keras")
+    assert loaded.matching_prompt_bag
+    np.testing.assert_allclose(
+        loaded.match(sources, targets), model.match(sources, targets), atol=1e-5
+    )
+    with pytest.raises(ValueError, match="one vocabulary"):
+        Seq2Seq(
+            VOCABULARY, VOCABULARY + 1, matching_weight=1.0, matching_prompt_bag=True
+        )

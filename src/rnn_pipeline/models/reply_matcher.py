@@ -10,8 +10,13 @@ negatives, the InfoNCE loss of dual-encoder response selection; Henderson et al.
 
 The prompt's vector is read from the seq2seq encoder's outputs (masked mean, then a
 projection), so the loss trains the encoder the decoder attends over; the reply's
-vector is a small bag-of-characters network of its own. Both are unit vectors and
-their dot product is the match score, which the MMI reranker can add to its score.
+vector is a small bag-of-characters network of its own. With ``prompt_bag`` the
+prompt's characters also pass through the reply's bag network and are added to the
+prompt's vector: a character shared by prompt and reply then points both vectors the
+same way from the first step, so the matcher starts from what counting shared
+characters knows and learns the rest (prompt and reply in one vocabulary). Both are
+unit vectors and their dot product is the match score, which the MMI reranker can
+add to its score.
 """
 
 from __future__ import annotations
@@ -40,6 +45,9 @@ class ReplyMatcher(keras.layers.Layer):
         scale: The dot products of unit vectors are multiplied by this before the
             softmax (an inverse temperature; 20 lets a cosine gap of 0.2 give odds
             of e^4).
+        prompt_bag: The prompt's characters also go through the reply's bag
+            network, added to the prompt's vector (prompt and reply ids must be of
+            one vocabulary).
 
     Call args:
         logits: The decoder's logits, returned unchanged.
@@ -56,9 +64,11 @@ class ReplyMatcher(keras.layers.Layer):
         units: int,
         weight: float = 1.0,
         scale: float = 20.0,
+        prompt_bag: bool = False,
         **kwargs,
     ) -> None:
         super().__init__(**kwargs)
+        self.prompt_bag = prompt_bag
         self.vocabulary_size = vocabulary_size
         self.embedding_dim = embedding_dim
         self.units = units
@@ -92,18 +102,26 @@ class ReplyMatcher(keras.layers.Layer):
         mask = ops.cast(ops.not_equal(source_tokens, PAD), encoder_outputs.dtype)
         summed = ops.sum(encoder_outputs * mask[:, :, None], axis=1)
         mean = summed / ops.maximum(ops.sum(mask, axis=1, keepdims=True), 1)
-        return _unit(self.prompt_projection(mean))
+        vectors = self.prompt_projection(mean)
+        if self.prompt_bag:
+            vectors = ops.cast(vectors, "float32") + self._bag(source_tokens)
+        return _unit(vectors)
 
     def reply_vectors(self, reply_tokens):
         """``(batch, units)`` unit vectors of replies: ids up to the first EOS, GO
         and PAD ignored (decoder inputs and decoded candidates alike)."""
-        tokens = ops.convert_to_tensor(reply_tokens, dtype="int32")
+        return _unit(self._bag(reply_tokens))
+
+    def _bag(self, token_ids):
+        """``(batch, units)`` the bag-of-characters network's vectors (float32) of
+        ids up to the first EOS, GO and PAD ignored."""
+        tokens = ops.convert_to_tensor(token_ids, dtype="int32")
         before_end = ops.equal(ops.cumsum(ops.cast(tokens == EOS, "int32"), axis=1), 0)
         keep = before_end & ops.not_equal(tokens, PAD) & ops.not_equal(tokens, GO)
         embedded = self.reply_embedding(tokens)
         mask = ops.cast(keep, embedded.dtype)[:, :, None]
         mean = ops.sum(embedded * mask, axis=1) / ops.maximum(ops.sum(mask, axis=1), 1)
-        return _unit(self.reply_projection(self.reply_hidden(mean)))
+        return ops.cast(self.reply_projection(self.reply_hidden(mean)), "float32")
 
     def similarity(self, encoder_outputs, source_tokens, reply_tokens):
         """``(batch,)`` the cosine of each prompt and its row's reply."""
@@ -155,6 +173,7 @@ class ReplyMatcher(keras.layers.Layer):
                 "units": self.units,
                 "weight": self.weight,
                 "scale": self.scale,
+                "prompt_bag": self.prompt_bag,
             }
         )
         return config

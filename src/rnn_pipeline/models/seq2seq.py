@@ -38,6 +38,13 @@ class Seq2Seq(keras.Model):
             beside the decoder to tell each prompt's reply from the batch's other
             replies, its loss weighted by this; ``match`` then scores how well a
             reply fits a prompt. 0 (the default): no matcher.
+        matching_prompt_bag: The matcher also reads the prompt's characters with
+            the reply's bag network (``ReplyMatcher(prompt_bag=True)``); needs one
+            vocabulary for prompts and replies.
+
+    Raises:
+        ValueError: If ``matching_prompt_bag`` is set without a matcher, or with
+            vocabularies of different sizes.
     """
 
     def __init__(
@@ -53,8 +60,20 @@ class Seq2Seq(keras.Model):
         embedding_dropout: float = 0.0,
         tie_embeddings: bool = False,
         matching_weight: float = 0.0,
+        matching_prompt_bag: bool = False,
         **kwargs,
     ) -> None:
+        if matching_prompt_bag and not matching_weight:
+            raise ValueError(
+                "expected matching_weight > 0 with matching_prompt_bag, got "
+                f"{matching_weight}"
+            )
+        if matching_prompt_bag and source_vocabulary_size != target_vocabulary_size:
+            raise ValueError(
+                "expected one vocabulary for prompts and replies with "
+                f"matching_prompt_bag, got {source_vocabulary_size} source and "
+                f"{target_vocabulary_size} target tokens"
+            )
         encoder = Seq2SeqEncoder(
             source_vocabulary_size,
             embedding_dim,
@@ -89,6 +108,7 @@ class Seq2Seq(keras.Model):
                 embedding_dim,
                 units,
                 weight=matching_weight,
+                prompt_bag=matching_prompt_bag,
                 name="matcher",
             )
             logits = matcher(logits, encoder_outputs, source, decoder_tokens)
@@ -104,6 +124,7 @@ class Seq2Seq(keras.Model):
         self.embedding_dropout = embedding_dropout
         self.tie_embeddings = tie_embeddings
         self.matching_weight = matching_weight
+        self.matching_prompt_bag = matching_prompt_bag
 
     def encode(self, source_tokens) -> dict:
         """Run the encoder and return the decoding state for ``next``."""
@@ -175,6 +196,7 @@ class Seq2Seq(keras.Model):
             "embedding_dropout": self.embedding_dropout,
             "tie_embeddings": self.tie_embeddings,
             "matching_weight": self.matching_weight,
+            "matching_prompt_bag": self.matching_prompt_bag,
         }
 
     @classmethod

@@ -179,3 +179,22 @@ def test_auto_buckets_have_no_sizes_until_chosen():
         parse(BucketOptions, {"buckets": "auto", "percentiles": [90, 50]})
     with pytest.raises(OptionsError, match="buckets"):
         parse(BucketOptions, {"buckets": "automatic"})
+
+
+def test_the_matcher_reads_prompt_characters_with_a_matcher_and_one_vocabulary(
+    tmp_path,
+):
+    with pytest.raises(OptionsError, match="matching_prompt_bag expects"):
+        parse(ModelOptions, {"matching_prompt_bag": True})
+    options = parse(ModelOptions, {"matching_weight": 1.0, "matching_prompt_bag": True})
+    separate = nodes.build_vocabulary(PAIRS, VocabOptions(shared=False))
+    assert not separate.shared
+    with pytest.raises(ValueError, match="one vocabulary for prompts and replies"):
+        nodes.train_seq2seq(
+            pd.DataFrame(),
+            pd.DataFrame(),
+            separate,
+            options,
+            TrainingOptions(checkpoint_dir=str(tmp_path)),
+            BUCKETS,
+        )

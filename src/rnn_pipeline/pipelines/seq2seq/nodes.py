@@ -219,11 +219,21 @@ def train_seq2seq(
     The validation pairs (``split_validation``) give the validation loss that drives
     learning-rate decay.
 
+    Raises:
+        ValueError: If the matcher is to read the prompt's characters
+            (``matching_prompt_bag``) and prompts and replies have vocabularies of
+            their own.
+
     Returns:
         The trained model and its per-epoch history (``loss``, ``val_loss``, ...).
     """
     from rnn_pipeline.models import Seq2Seq
 
+    if model_options.matching_prompt_bag and not vocab.shared:
+        raise ValueError(
+            "model_options.matching_prompt_bag expects one vocabulary for prompts "
+            "and replies (vocab_options.shared: true), got one each"
+        )
     options = training_options
     trainer = options.trainer()  # first: it makes the strategy
     train, validation = (

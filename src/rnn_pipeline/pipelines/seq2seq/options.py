@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from rnn_pipeline.chat import ResponderConfig
 from rnn_pipeline.pipelines.fit_options import BatchSize, FitParameters, Verbosity
@@ -111,6 +111,19 @@ class ModelOptions(Options):
     # Above 0: a dual encoder learns which reply fits which prompt beside the decoder
     # (in-batch negatives, ``models.ReplyMatcher``), its loss weighted by this.
     matching_weight: float = Field(0.0, ge=0)
+    # The matcher also reads the prompt's characters with the reply's bag network,
+    # so shared characters match from the start (prompts and replies in one
+    # vocabulary: vocab_options.shared).
+    matching_prompt_bag: bool = False
+
+    @model_validator(mode="after")
+    def _bag_needs_a_matcher(self) -> ModelOptions:
+        if self.matching_prompt_bag and not self.matching_weight:
+            raise ValueError(
+                "matching_prompt_bag expects matching_weight > 0 (a reply matcher "
+                f"to read the prompt's characters), got {self.matching_weight}"
+            )
+        return self
 
 
 class TrainingOptions(FitParameters):
