@@ -224,6 +224,43 @@ def _matching(
     )
 
 
+def relevance_candidates(
+    model: KerasModel, test_buckets: pd.DataFrame, options: EvaluationOptions
+) -> tuple[relevance.Ranked, list[np.ndarray], np.ndarray | None] | None:
+    """The ranking task of ``evaluate_relevance``: each of ``relevance_pairs`` test
+    pairs (a seeded sample) with its true reply first among
+    ``relevance_candidates`` replies of other test pairs, and the model's view of
+    every candidate.
+
+    Returns:
+        ``(prompts, replies, rows)``, the network's ``p(token | history, prompt)`` of
+        each candidate (row by row) and the reply matcher's cosines (None for a
+        model without one); None where there are too few distinct replies to rank.
+    """
+    from rnn_pipeline.training.evaluation import token_probabilities
+
+    replies = [list(t) for t in test_buckets["target_ids"]]
+    candidates = min(options.relevance_candidates, len({tuple(r) for r in replies}))
+    if options.relevance_pairs == 0 or candidates < 2:
+        logger.info("Relevance not measured: %d distinct test replies", candidates)
+        return None
+    rng = np.random.default_rng(options.relevance_seed)
+    size = min(options.relevance_pairs, len(replies))
+    chosen = np.sort(rng.choice(len(replies), size=size, replace=False))
+    rows = relevance.draw_candidates(
+        replies, chosen, candidates, options.relevance_seed
+    )
+    prompts = [list(test_buckets["source_ids"].iloc[i]) for i in chosen]
+    ranked = [replies[c] for c in rows.ravel()]
+    network = token_probabilities(
+        model,
+        [prompt for prompt in prompts for _ in range(candidates)],
+        ranked,
+        what="teacher-forced relevance candidates",
+    )
+    return (prompts, replies, rows), network, _matching(model, prompts, ranked, options)
+
+
 def evaluate_relevance(
     model: KerasModel,
     test_buckets: pd.DataFrame,
@@ -233,36 +270,22 @@ def evaluate_relevance(
     vocab: PairVocabulary,
     evaluation_options: EvaluationOptions,
 ) -> tuple[dict, dict]:
-    """Does the model read the prompt? Each of ``relevance_pairs`` test pairs (a
-    seeded sample) has its true reply ranked among ``relevance_candidates`` replies
-    of other test pairs by each of ``relevance.SCORES`` (``rnn_pipeline.evaluation.
-    relevance``); Recall@1 is 1 / candidates by chance.
+    """Does the model read the prompt? Each pair of ``relevance_candidates`` has its
+    true reply ranked among replies of other test pairs by each of
+    ``relevance.SCORES`` (``rnn_pipeline.evaluation.relevance``); Recall@1 is
+    1 / candidates by chance.
 
     Returns:
         MLflow metrics (``relevance_recall_at_1_<score>``, ``relevance_mrr_<score>``,
         ``relevance_chance``) and the report (with a few ranked examples).
     """
-    from rnn_pipeline.training.evaluation import token_probabilities
-
     options = evaluation_options
-    replies = [list(t) for t in test_buckets["target_ids"]]
-    candidates = min(options.relevance_candidates, len({tuple(r) for r in replies}))
-    if options.relevance_pairs == 0 or candidates < 2:
-        logger.info("Relevance not measured: %d distinct test replies", candidates)
-        return {}, {"measured": False, "distinct_test_replies": candidates}
-    rng = np.random.default_rng(options.relevance_seed)
-    size = min(options.relevance_pairs, len(replies))
-    chosen = np.sort(rng.choice(len(replies), size=size, replace=False))
-    rows = relevance.draw_candidates(
-        replies, chosen, candidates, options.relevance_seed
-    )
-    prompts = [list(test_buckets["source_ids"].iloc[i]) for i in chosen]
-    network = token_probabilities(
-        model,
-        [prompt for prompt in prompts for _ in range(candidates)],
-        [replies[c] for c in rows.ravel()],
-        what="teacher-forced relevance candidates",
-    )
+    task = relevance_candidates(model, test_buckets, options)
+    if task is None:
+        distinct = len({tuple(r) for r in test_buckets["target_ids"]})
+        return {}, {"measured": False, "distinct_test_replies": distinct}
+    (prompts, replies, rows), network, matching = task
+    size, candidates = rows.shape
     language_model = reply_count_models[options.language_model_order]
     scores = relevance.candidate_scores(
         network,
@@ -270,7 +293,7 @@ def evaluate_relevance(
         (language_model, reply_count_models[interpolation_weight_report["order"]]),
         interpolation_weight_report["weight"],
         make_sampler(options, language_model),
-        _matching(model, prompts, [replies[c] for c in rows.ravel()], options),
+        matching,
     )
     if vocab.shared:  # prompts and replies in one vocabulary: shared characters
         documents = [*train_buckets["source_ids"], *train_buckets["target_ids"]]
