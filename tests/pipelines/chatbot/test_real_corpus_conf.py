@@ -22,4 +22,7 @@ def test_the_real_corpus_parameters_merge_with_base_and_validate():
     evaluation = groups["evaluation_options"]
     assert evaluation.sampler == "mmi"
     assert evaluation.sampler_options["candidates"] == "sample"
-    assert evaluation.sampler_options["mmi_weight"] == 0.75
+    assert evaluation.sampler_options["mmi_weight"] == 1.0
+    # MMI adds the reply matcher's cosine: the model must be trained with a matcher.
+    assert evaluation.sampler_options["matching_weight"] > 0
+    assert model.matching_weight > 0 and model.matching_prompt_bag
