@@ -87,13 +87,8 @@ def main() -> None:
     task = relevance_candidates(model, buckets, options)
     if task is None:
         parser.error(f"too few distinct replies on the {args.split} split to rank")
-    (prompts, replies, rows), network, matching = task
-    candidates = [replies[c] for c in rows.ravel()]
-    per_candidate = {
-        "log_probs": [float(np.sum(np.log(p))) for p in network],
-        "lengths": [len(p) for p in network],  # EOS included, as the decoder counts
-        "prompts": [p for p in prompts for _ in range(rows.shape[1])],
-    }
+    ranked, network, matching = task
+    rows = ranked[2]
     language_model = bench.load("reply_language_model")
     configured = dict(options.sampler_options)
     matching_weights = args.matching_weights if matching is not None else [0.0]
@@ -111,9 +106,7 @@ def main() -> None:
             },
             language_model=language_model,
         )
-        scores = sampler.score(candidates, **per_candidate, matching=matching).reshape(
-            rows.shape
-        )
+        scores = relevance.reranker_scores(sampler, network, ranked, matching)
         grid.append(
             {
                 "mmi_weight": mmi,

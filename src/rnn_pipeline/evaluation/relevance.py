@@ -26,6 +26,7 @@ __all__ = [
     "mean_reciprocal_rank",
     "overlap_scores",
     "recall_at_1",
+    "reranker_scores",
     "tfidf_overlap",
 ]
 
@@ -149,15 +150,35 @@ def candidate_scores(
     if matching is not None:
         scores["matching"] = np.asarray(matching, dtype=float).reshape(rows.shape)
     if getattr(sampler, "reranks", False):
-        decoding = sampler.score(
-            [replies[c] for c in rows.ravel()],
-            [float(np.sum(np.log(net))) for net in network],
-            [len(net) for net in network],  # EOS included, as the decoder counts
-            [prompt for prompt in prompts for _ in range(rows.shape[1])],
-            matching,
-        )
-        scores["decoding"] = np.reshape(decoding, rows.shape)
+        scores["decoding"] = reranker_scores(sampler, network, ranked, matching)
     return scores
+
+
+def reranker_scores(
+    sampler,
+    network: Sequence[np.ndarray],
+    ranked: Ranked,
+    matching: np.ndarray | None = None,
+) -> np.ndarray:
+    """Every candidate of ``ranked`` scored as a reranking ``sampler`` scores its own
+    candidates (``sampler.score``): ``rows``-shaped, higher is better.
+
+    Args:
+        sampler: A sampler with ``score`` (``MmiSampler``).
+        network: The network's ``p(token | history, prompt)`` of each candidate
+            (EOS included), row by row of ``ranked``'s indices.
+        ranked: Prompts, replies and the candidate indices per prompt.
+        matching: ``rows``-shaped cosines of the model's reply matcher, if any.
+    """
+    prompts, replies, rows = ranked
+    decoding = sampler.score(
+        [replies[c] for c in rows.ravel()],
+        [float(np.sum(np.log(net))) for net in network],
+        [len(net) for net in network],  # EOS included, as the decoder counts
+        [prompt for prompt in prompts for _ in range(rows.shape[1])],
+        matching,
+    )
+    return np.reshape(decoding, rows.shape)
 
 
 def tfidf_overlap(
