@@ -17,6 +17,12 @@ same way from the first step, so the matcher starts from what counting shared
 characters knows and learns the rest (prompt and reply in one vocabulary). Both are
 unit vectors and their dot product is the match score, which the MMI reranker can
 add to its score.
+
+A ``separate`` matcher reads the prompt by its characters alone, through the same
+bag network as the reply, and adds no loss to the seq2seq model's: it shares no
+weight with the network, so it is fitted on its own after it (``MatcherFit``, with
+early stopping on the validation pairs). Trained beside the network it over-fits at
+the network's pace: on lost.conv its ranking peaked after a minute and fell after.
 """
 
 from __future__ import annotations
@@ -48,6 +54,10 @@ class ReplyMatcher(keras.layers.Layer):
         prompt_bag: The prompt's characters also go through the reply's bag
             network, added to the prompt's vector (prompt and reply ids must be of
             one vocabulary).
+        separate: The prompt is read by its characters alone (needs
+            ``prompt_bag``) and no loss is added in the network's training: the
+            matcher is fitted on its own (``MatcherFit``).
+        dropout: Dropout on the bag's mean embedding in training.
 
     Call args:
         logits: The decoder's logits, returned unchanged.
@@ -65,10 +75,19 @@ class ReplyMatcher(keras.layers.Layer):
         weight: float = 1.0,
         scale: float = 20.0,
         prompt_bag: bool = False,
+        separate: bool = False,
+        dropout: float = 0.0,
         **kwargs,
     ) -> None:
         super().__init__(**kwargs)
+        if separate and not prompt_bag:
+            raise ValueError(
+                "expected prompt_bag with a separate matcher (it reads the prompt by "
+                "its characters alone), got prompt_bag False"
+            )
         self.prompt_bag = prompt_bag
+        self.separate = separate
+        self.dropout = dropout
         self.vocabulary_size = vocabulary_size
         self.embedding_dim = embedding_dim
         self.units = units
@@ -81,7 +100,10 @@ class ReplyMatcher(keras.layers.Layer):
             units, activation="tanh", name="reply_hidden"
         )
         self.reply_projection = keras.layers.Dense(units, name="reply_projection")
-        self.prompt_projection = keras.layers.Dense(units, name="prompt_projection")
+        self.bag_dropout = keras.layers.Dropout(dropout, name="bag_dropout")
+        self.prompt_projection = (
+            None if separate else keras.layers.Dense(units, name="prompt_projection")
+        )
 
     def build(
         self,
@@ -94,25 +116,29 @@ class ReplyMatcher(keras.layers.Layer):
         self.reply_embedding.build((batch, None))
         self.reply_hidden.build((batch, self.embedding_dim))
         self.reply_projection.build((batch, self.units))
-        self.prompt_projection.build((batch, encoder_outputs_shape[-1]))
+        if self.prompt_projection is not None:
+            self.prompt_projection.build((batch, encoder_outputs_shape[-1]))
         self.built = True
 
-    def prompt_vectors(self, encoder_outputs, source_tokens):
-        """``(batch, units)`` unit vectors of the prompts."""
+    def prompt_vectors(self, encoder_outputs, source_tokens, training=None):
+        """``(batch, units)`` unit vectors of the prompts (``encoder_outputs`` is
+        not read by a separate matcher: None will do)."""
+        if self.separate:
+            return _unit(self._bag(source_tokens, training))
         mask = ops.cast(ops.not_equal(source_tokens, PAD), encoder_outputs.dtype)
         summed = ops.sum(encoder_outputs * mask[:, :, None], axis=1)
         mean = summed / ops.maximum(ops.sum(mask, axis=1, keepdims=True), 1)
         vectors = self.prompt_projection(mean)
         if self.prompt_bag:
-            vectors = ops.cast(vectors, "float32") + self._bag(source_tokens)
+            vectors = ops.cast(vectors, "float32") + self._bag(source_tokens, training)
         return _unit(vectors)
 
-    def reply_vectors(self, reply_tokens):
+    def reply_vectors(self, reply_tokens, training=None):
         """``(batch, units)`` unit vectors of replies: ids up to the first EOS, GO
         and PAD ignored (decoder inputs and decoded candidates alike)."""
-        return _unit(self._bag(reply_tokens))
+        return _unit(self._bag(reply_tokens, training))
 
-    def _bag(self, token_ids):
+    def _bag(self, token_ids, training=None):
         """``(batch, units)`` the bag-of-characters network's vectors (float32) of
         ids up to the first EOS, GO and PAD ignored."""
         tokens = ops.convert_to_tensor(token_ids, dtype="int32")
@@ -121,6 +147,7 @@ class ReplyMatcher(keras.layers.Layer):
         embedded = self.reply_embedding(tokens)
         mask = ops.cast(keep, embedded.dtype)[:, :, None]
         mean = ops.sum(embedded * mask, axis=1) / ops.maximum(ops.sum(mask, axis=1), 1)
+        mean = self.bag_dropout(mean, training=training)
         return ops.cast(self.reply_projection(self.reply_hidden(mean)), "float32")
 
     def similarity(self, encoder_outputs, source_tokens, reply_tokens):
@@ -132,12 +159,12 @@ class ReplyMatcher(keras.layers.Layer):
     def call(
         self, logits, encoder_outputs, source_tokens, decoder_tokens, training=None
     ):
-        if training and self.weight:
+        if training and self.weight and not self.separate:
             self.add_loss(
                 self.weight
                 * self.loss(
-                    self.prompt_vectors(encoder_outputs, source_tokens),
-                    self.reply_vectors(decoder_tokens),
+                    self.prompt_vectors(encoder_outputs, source_tokens, training),
+                    self.reply_vectors(decoder_tokens, training),
                     decoder_tokens,
                 )
             )
@@ -145,21 +172,18 @@ class ReplyMatcher(keras.layers.Layer):
 
     def loss(self, prompts, replies, decoder_tokens):
         """The in-batch cross-entropy, both ways, averaged."""
+        return in_batch_loss(None, self.batch_scores(prompts, replies, decoder_tokens))
+
+    def batch_scores(self, prompts, replies, decoder_tokens):
+        """``(batch, batch)`` scaled cosines of every prompt and every reply of a
+        batch; another row with the same reply text is masked out (-1e9)."""
         scores = self.scale * ops.matmul(prompts, ops.transpose(replies))
         # Another row with the same reply is no wrong answer: mask it out.
         tokens = ops.convert_to_tensor(decoder_tokens, dtype="int32")
         same = ops.all(ops.equal(tokens[:, None, :], tokens[None, :, :]), axis=-1)
         size = ops.shape(scores)[0]
         other = ops.logical_and(same, ops.logical_not(ops.eye(size) > 0))
-        scores = ops.where(other, ops.full_like(scores, -1e9), scores)
-        labels = ops.arange(size)
-        forward = keras.losses.sparse_categorical_crossentropy(
-            labels, scores, from_logits=True
-        )
-        backward = keras.losses.sparse_categorical_crossentropy(
-            labels, ops.transpose(scores), from_logits=True
-        )
-        return 0.5 * (ops.mean(forward) + ops.mean(backward))
+        return ops.where(other, ops.full_like(scores, -1e9), scores)
 
     def compute_output_shape(self, logits_shape, *args):
         return logits_shape
@@ -174,8 +198,53 @@ class ReplyMatcher(keras.layers.Layer):
                 "weight": self.weight,
                 "scale": self.scale,
                 "prompt_bag": self.prompt_bag,
+                "separate": self.separate,
+                "dropout": self.dropout,
             }
         )
+        return config
+
+
+def in_batch_loss(_labels, scores):
+    """The cross-entropy of choosing each row's own column of ``scores`` (prompts
+    by replies of one batch) and each column's own row, averaged; the labels are
+    the diagonal (Keras passes its targets first: they are not read)."""
+    labels = ops.arange(ops.shape(scores)[0])
+    forward = keras.losses.sparse_categorical_crossentropy(
+        labels, scores, from_logits=True
+    )
+    backward = keras.losses.sparse_categorical_crossentropy(
+        labels, ops.transpose(scores), from_logits=True
+    )
+    return 0.5 * (ops.mean(forward) + ops.mean(backward))
+
+
+@keras.saving.register_keras_serializable(package="rnn_pipeline")
+class MatcherFit(keras.Model):
+    """A separate ``ReplyMatcher`` fitted on its own: ``(prompt ids, reply ids)``
+    batches to the batch's score matrix, trained with ``in_batch_loss``.
+
+    Args:
+        matcher_config: The ``get_config`` of the matcher to fit (``separate``).
+    """
+
+    def __init__(self, matcher_config: dict, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.matcher_config = dict(matcher_config)
+        self.matcher = ReplyMatcher.from_config(self.matcher_config)
+        self.matcher.build((None, None))  # its weights exist before any call
+
+    def call(self, inputs, training=None):
+        prompts, replies = inputs
+        return self.matcher.batch_scores(
+            self.matcher.prompt_vectors(None, prompts, training),
+            self.matcher.reply_vectors(replies, training),
+            replies,
+        )
+
+    def get_config(self) -> dict:
+        config = super().get_config()
+        config["matcher_config"] = self.matcher_config
         return config
 
 

@@ -41,10 +41,15 @@ class Seq2Seq(keras.Model):
         matching_prompt_bag: The matcher also reads the prompt's characters with
             the reply's bag network (``ReplyMatcher(prompt_bag=True)``); needs one
             vocabulary for prompts and replies.
+        matching_fit: ``joint``: the matcher's loss is added to the network's;
+            ``separate``: it reads the prompt by its characters alone (needs
+            ``matching_prompt_bag``), adds no loss, and is fitted on its own
+            after the network (``training.matcher_fit``).
+        matching_dropout: Dropout on the matcher's bag of characters in training.
 
     Raises:
         ValueError: If ``matching_prompt_bag`` is set without a matcher, or with
-            vocabularies of different sizes.
+            vocabularies of different sizes, or a separate matcher without it.
     """
 
     def __init__(
@@ -61,6 +66,8 @@ class Seq2Seq(keras.Model):
         tie_embeddings: bool = False,
         matching_weight: float = 0.0,
         matching_prompt_bag: bool = False,
+        matching_fit: str = "joint",
+        matching_dropout: float = 0.0,
         **kwargs,
     ) -> None:
         if matching_prompt_bag and not matching_weight:
@@ -109,6 +116,8 @@ class Seq2Seq(keras.Model):
                 units,
                 weight=matching_weight,
                 prompt_bag=matching_prompt_bag,
+                separate=matching_fit == "separate",
+                dropout=matching_dropout,
                 name="matcher",
             )
             logits = matcher(logits, encoder_outputs, source, decoder_tokens)
@@ -125,6 +134,8 @@ class Seq2Seq(keras.Model):
         self.tie_embeddings = tie_embeddings
         self.matching_weight = matching_weight
         self.matching_prompt_bag = matching_prompt_bag
+        self.matching_fit = matching_fit
+        self.matching_dropout = matching_dropout
 
     def encode(self, source_tokens) -> dict:
         """Run the encoder and return the decoding state for ``next``."""
@@ -161,10 +172,11 @@ class Seq2Seq(keras.Model):
                 "expected a model trained with model_options.matching_weight > 0, "
                 "got one without a reply matcher"
             )
+        matcher = self.get_layer("matcher")
+        if matcher.separate:  # it reads the prompt's characters, not the encoder
+            return matcher.similarity(None, source_tokens, reply_tokens)
         encoder_outputs, _ = self.get_layer("encoder")(source_tokens, training=False)
-        return self.get_layer("matcher").similarity(
-            encoder_outputs, source_tokens, reply_tokens
-        )
+        return matcher.similarity(encoder_outputs, source_tokens, reply_tokens)
 
     def attention_weights(self, source_tokens, decoder_tokens):
         """Teacher-forced attention weights ``(batch, target_len, source_len)``."""
@@ -197,6 +209,8 @@ class Seq2Seq(keras.Model):
             "tie_embeddings": self.tie_embeddings,
             "matching_weight": self.matching_weight,
             "matching_prompt_bag": self.matching_prompt_bag,
+            "matching_fit": self.matching_fit,
+            "matching_dropout": self.matching_dropout,
         }
 
     @classmethod

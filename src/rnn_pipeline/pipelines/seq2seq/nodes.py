@@ -244,7 +244,7 @@ def train_seq2seq(
     )
     batching = {"seed": options.seed, "length_pool": options.length_pool}
     sizes = (len(vocab.source), len(vocab.target))
-    return trainer.fit(
+    model, history = trainer.fit(
         lambda: Seq2Seq(*sizes, name="seq2seq", **model_options.model_dump()),
         make_seq2seq_dataset(*train, options.batch_size, shuffle=True, **batching),
         make_seq2seq_dataset(*validation, options.batch_size, **batching),
@@ -255,6 +255,36 @@ def train_seq2seq(
         ),
         batch_size=options.batch_size,
     )
+    if model_options.matching_fit == "separate":
+        history = {**history, **_fit_matcher(model, train, validation, options)}
+    return model, history
+
+
+def _fit_matcher(model, train, validation, options: TrainingOptions) -> dict:
+    """Fit the model's separate reply matcher after the network; its history
+    with keys ``matcher_<key>`` (``matcher_loss``, ``val_matcher_loss``, ...)."""
+    from rnn_pipeline.training.matcher_fit import (
+        MatcherFitOptions,
+        fit_separate_matcher,
+    )
+
+    history = fit_separate_matcher(
+        model,
+        train[:2],
+        validation[:2],
+        options.trainer_options(),
+        MatcherFitOptions(
+            epochs=options.matcher_epochs,
+            patience=options.matcher_patience,
+            minutes=options.matcher_minutes,
+            learning_rate=options.matcher_learning_rate,
+            batch_size=options.batch_size,
+        ),
+    )
+    return {
+        f"val_matcher_{k[4:]}" if k.startswith("val_") else f"matcher_{k}": v
+        for k, v in history.items()
+    }
 
 
 plot_training = training_curves("seq2seq training")

@@ -115,6 +115,12 @@ class ModelOptions(Options):
     # so shared characters match from the start (prompts and replies in one
     # vocabulary: vocab_options.shared).
     matching_prompt_bag: bool = False
+    # joint: the matcher's loss is added to the network's (it reads the encoder);
+    # separate: it reads the prompt's characters alone (needs matching_prompt_bag)
+    # and is fitted on its own after the network, stopped early on the validation
+    # pairs (training_options.matcher_*).
+    matching_fit: Literal["joint", "separate"] = "joint"
+    matching_dropout: float = Field(0.0, ge=0, lt=1)
 
     @model_validator(mode="after")
     def _bag_needs_a_matcher(self) -> ModelOptions:
@@ -122,6 +128,11 @@ class ModelOptions(Options):
             raise ValueError(
                 "matching_prompt_bag expects matching_weight > 0 (a reply matcher "
                 f"to read the prompt's characters), got {self.matching_weight}"
+            )
+        if self.matching_fit == "separate" and not self.matching_prompt_bag:
+            raise ValueError(
+                "matching_fit: separate expects matching_prompt_bag: true (a "
+                "separate matcher reads the prompt by its characters), got false"
             )
         return self
 
@@ -133,6 +144,14 @@ class TrainingOptions(FitParameters):
     # Only seq2seq has sharded data for the multi-worker loop.
     distribute: Literal["none", "mirrored", "multi_worker"] = "none"
     verbose: Verbosity = "auto"
+    # A separate reply matcher (model_options.matching_fit) is fitted after the
+    # network: at most matcher_epochs, ended after matcher_patience epochs without
+    # a lower validation loss (the best epoch's weights kept), or by its own time
+    # budget (None: none), at this constant learning rate.
+    matcher_epochs: int = Field(100, ge=1)
+    matcher_patience: int = Field(3, ge=1)
+    matcher_minutes: float | None = Field(3.0, gt=0)
+    matcher_learning_rate: float = Field(3e-3, gt=0)
 
 
 class EvaluationOptions(SamplerChoice):
