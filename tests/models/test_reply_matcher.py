@@ -161,3 +161,49 @@ def test_a_matcher_reading_the_prompts_characters_saves_and_loads(tmp_path):
         Seq2Seq(
             VOCABULARY, VOCABULARY + 1, matching_weight=1.0, matching_prompt_bag=True
         )
+
+
+def separate_model() -> Seq2Seq:
+    return Seq2Seq(
+        VOCABULARY,
+        VOCABULARY,
+        32,
+        64,
+        1,
+        cell_type="gru",
+        matching_weight=1.0,
+        matching_prompt_bag=True,
+        matching_fit="separate",
+    )
+
+
+def test_a_separate_matcher_adds_no_loss_and_is_left_by_the_networks_fit():
+    keras.utils.set_random_seed(0)
+    sources, decoder, targets = reversal_pairs(64)
+    model = separate_model()
+    model.compile(
+        keras.optimizers.Adam(0.01),
+        keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+    )
+    matcher = model.get_layer("matcher")
+    before = [w.copy() for w in matcher.get_weights()]
+    inputs = [sources, decoder]
+    joint = small_model(1.0)
+    joint(inputs, training=True)
+    model(inputs, training=True)
+    assert joint.losses and not model.losses  # no matching loss in training
+    model.fit(inputs, targets, epochs=2, batch_size=16, verbose=0)
+    for old, new in zip(before, matcher.get_weights(), strict=True):
+        np.testing.assert_array_equal(old, new)
+    assert not any(w.name.startswith("matcher") for w in model.trainable_weights)
+
+
+def test_a_separate_matcher_saves_and_loads(tmp_path):
+    sources, _, targets = reversal_pairs(4)
+    model = separate_model()
+    model.save(tmp_path / "model.keras")
+    loaded = keras.models.load_model(tmp_path / "model.keras")
+    assert loaded.get_layer("matcher").separate
+    np.testing.assert_allclose(
+        loaded.match(sources, targets), model.match(sources, targets), atol=1e-5
+    )

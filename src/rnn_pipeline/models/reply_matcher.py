@@ -231,7 +231,9 @@ class MatcherFit(keras.Model):
     def __init__(self, matcher_config: dict, **kwargs) -> None:
         super().__init__(**kwargs)
         self.matcher_config = dict(matcher_config)
-        self.matcher = ReplyMatcher.from_config(self.matcher_config)
+        self.matcher = ReplyMatcher.from_config(
+            {**self.matcher_config, "trainable": True}
+        )
         self.matcher.build((None, None))  # its weights exist before any call
 
     def call(self, inputs, training=None):

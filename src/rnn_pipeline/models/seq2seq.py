@@ -120,6 +120,8 @@ class Seq2Seq(keras.Model):
                 dropout=matching_dropout,
                 name="matcher",
             )
+            # A separate matcher is fitted on its own: the network's fit leaves it.
+            matcher.trainable = matching_fit != "separate"
             logits = matcher(logits, encoder_outputs, source, decoder_tokens)
         super().__init__(inputs=[source, decoder_tokens], outputs=logits, **kwargs)
         self.source_vocabulary_size = source_vocabulary_size

@@ -198,3 +198,42 @@ def test_the_matcher_reads_prompt_characters_with_a_matcher_and_one_vocabulary(
             TrainingOptions(checkpoint_dir=str(tmp_path)),
             BUCKETS,
         )
+
+
+def test_a_separate_matcher_is_fitted_after_the_network_and_logged(tmp_path):
+    with pytest.raises(OptionsError, match="matching_fit: separate expects"):
+        parse(ModelOptions, {"matching_weight": 1.0, "matching_fit": "separate"})
+    rng = np.random.default_rng(0)
+    words = ["你好", "再见", "谢谢", "早上好", "晚安", "是的", "不是", "对不起"]
+    sources = ["".join(rng.choice(words, 2)) for _ in range(96)]
+    pairs = pd.DataFrame({"source": sources, "target": sources}, dtype="string")
+    vocabulary = nodes.build_vocabulary(pairs, VocabOptions())
+    ids = nodes.vectorize_pairs(pairs, vocabulary)
+    buckets = BucketOptions(buckets=[(6, 7)])
+    train, _, _ = nodes.bucket_pairs(ids, ids.iloc[:1], buckets)
+    options = TrainingOptions(
+        epochs=2, batch_size=16, checkpoint_dir=str(tmp_path), verbose=0
+    )
+    options = options.model_copy(update={"matcher_epochs": 3})
+    model_options = parse(
+        ModelOptions,
+        {
+            "embedding_dim": 8,
+            "units": 16,
+            "num_layers": 1,
+            "matching_weight": 1.0,
+            "matching_prompt_bag": True,
+            "matching_fit": "separate",
+        },
+    )
+    model, history = nodes.train_seq2seq(
+        *nodes.split_validation(train, options),
+        vocabulary,
+        model_options,
+        options,
+        buckets,
+    )
+    assert len(history["loss"]) == 2
+    assert 1 <= len(history["matcher_loss"]) <= 3
+    assert len(history["val_matcher_loss"]) == len(history["matcher_loss"])
+    assert model.get_layer("matcher").separate
