@@ -39,6 +39,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from machine import machine
+
 logger = logging.getLogger("data_prep")
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -474,16 +476,8 @@ def profile_growth(small: dict, large: dict, node: str | None = None) -> list[di
     return rows[:PROFILE_TOP]
 
 
-def machine() -> dict:
-    lscpu = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
-    model = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in lscpu.splitlines()
-            if line.startswith("Model name")
-        ),
-        platform.processor(),
-    )
+def facts_of_machine() -> dict:
+    """``machine()`` and the versions of what data preparation runs on."""
 
     def version(package: str) -> str | None:
         try:
@@ -492,9 +486,7 @@ def machine() -> dict:
             return None
 
     return {
-        "cpu": model,
-        "cpus": os.cpu_count(),
-        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+        **machine(),
         "python": platform.python_version(),
         **{p: version(p) for p in ("tensorflow", "keras", "kedro", "pandas")},
     }
@@ -531,7 +523,7 @@ def main() -> None:
         return
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     sizes = sorted(set(args.sizes))
-    facts = machine()
+    facts = facts_of_machine()
     with tempfile.TemporaryDirectory(prefix="data_prep_") as tmp:
         corpora = write_corpora(args.corpus, sizes, args.seed, Path(tmp))
         # Repeats go round all sizes, so a change of machine load hits every size.

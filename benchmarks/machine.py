@@ -25,6 +25,7 @@ def machine() -> dict:
     return {
         "cpu": cpu,
         "cores": os.cpu_count(),
+        "avx2": "avx2" in flags,
         "avx512": sorted(f for f in flags if f.startswith("avx512")),
         "amx": sorted(f for f in flags if f.startswith("amx")),
         "platform": platform.platform(),

@@ -29,6 +29,8 @@ import sys
 import time
 from pathlib import Path
 
+from machine import machine
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
 
@@ -114,28 +116,6 @@ def time_variant(kept: Path, name: str, steps: int) -> dict:
         "target_tokens_per_second": tokens / seconds,
         "system_cpu_share": (cpu.system - cpu_before.system)
         / max(1e-9, (cpu.user - cpu_before.user) + (cpu.system - cpu_before.system)),
-    }
-
-
-def machine() -> dict:
-    """CPU model and load: the context every figure needs."""
-    lscpu = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in lscpu.splitlines()
-            if line.startswith("Model name")
-        ),
-        "unknown",
-    )
-    flags = sorted(
-        {f for f in lscpu.split() if f.startswith(("avx512", "amx")) or f == "avx2"}
-    )
-    return {
-        "cpu": cpu,
-        "vector_flags": flags,
-        "cores": os.cpu_count(),
-        "load_average": os.getloadavg(),
     }
 
 

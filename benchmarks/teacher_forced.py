@@ -22,10 +22,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
-import subprocess
 import time
 from pathlib import Path
+
+from machine import machine
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -37,23 +37,6 @@ import numpy as np  # noqa: E402
 import yaml  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def cpu_model() -> str:
-    """The CPU's model name and vector extensions, from lscpu."""
-    text = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
-    name = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in text.splitlines()
-            if "Model name" in line
-        ),
-        platform.processor(),
-    )
-    flags = sorted(
-        {f for f in text.split() if f.startswith(("avx512", "amx")) or f == "avx2"}
-    )
-    return f"{name} ({' '.join(flags)})"
 
 
 def old_teacher_forced(model, measure):
@@ -153,7 +136,7 @@ def main() -> None:
     best = {name: min(t["seconds"] for t in runs) for name, runs in variants.items()}
     result = {
         "benchmark": "teacher_forced",
-        "cpu": cpu_model(),
+        "machine": machine(),
         "load_average_before": load_before,
         "load_average_after": os.getloadavg(),
         "pairs": args.pairs,
