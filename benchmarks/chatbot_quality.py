@@ -297,10 +297,28 @@ def variant(text: str, configured: dict) -> tuple[str, str, dict]:
     return label, name, options
 
 
+def network_minutes(params: dict, budget: float) -> float:
+    """The network's share of the whole training budget: all of it, less the
+    separate matcher's own budget where it has one (``matching_fit: separate``)."""
+    if params.get("model_options", {}).get("matching_fit") != "separate":
+        return budget
+    matcher = params["training_options"].get("matcher_minutes", 3.0) or 0.0
+    if matcher >= budget:
+        raise SystemExit(
+            f"expected a budget above the matcher's {matcher} minutes, got {budget}"
+        )
+    return budget - matcher
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("corpus", type=Path, help="a .conv file")
-    parser.add_argument("--budget-minutes", type=float, default=30.0)
+    parser.add_argument(
+        "--budget-minutes",
+        type=float,
+        default=30.0,
+        help="training in all: the network's, and a separate matcher's within it",
+    )
     parser.add_argument("--params", type=Path, action="append", default=[])
     parser.add_argument("--set", dest="overrides", action="append", default=[])
     parser.add_argument(
@@ -365,7 +383,9 @@ def main() -> None:
     started = time.perf_counter()
     result: dict = {"corpus": str(args.corpus), "machine_before": machine()}
     params = load_parameters(args.params, args.overrides)
-    params["training_options"]["time_budget_minutes"] = args.budget_minutes
+    params["training_options"]["time_budget_minutes"] = network_minutes(
+        params, args.budget_minutes
+    )
     result["parameters"] = params
     import shutil
 
