@@ -15,6 +15,7 @@ import mlflow
 import pytest
 import yaml
 
+from rnn_pipeline.plumbing import interruption
 from rnn_pipeline.plumbing.interruption import (
     HOST_TAG,
     PID_TAG,
@@ -114,3 +115,27 @@ def test_the_closed_run_line_is_said_once_or_not_at_all(
     assert mlflow.active_run() is None
     closed = [r for r in caplog.records if CLOSED_RUN in r.getMessage()]
     assert len(closed) == lines
+
+
+class _SignalWhileWriting(logging.StreamHandler):
+    """A handler that receives SIGTERM while it formats a record (inside the
+    ``try`` of ``StreamHandler.emit``, which catches any Exception)."""
+
+    def format(self, record):
+        signal.raise_signal(signal.SIGTERM)
+        return super().format(record)
+
+
+def test_a_signal_while_a_log_line_is_written_still_ends_the_run():
+    handler = _SignalWhileWriting()
+    log = logging.getLogger("tests.signal_while_writing")
+    log.addHandler(handler)
+    log.propagate = False
+    previous = signal.signal(signal.SIGTERM, interruption._raise_interrupted)
+    try:
+        with pytest.raises(RunInterrupted, match="SIGTERM"):
+            log.warning("an epoch ended")
+            time.sleep(2)  # the interruption arrives here, once the line is out
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        log.removeHandler(handler)

@@ -43,7 +43,29 @@ class RunInterrupted(UserInputError):
         )
 
 
+# A handler of ``logging`` catches any Exception raised while it writes a record
+# (``Handler.handleError`` prints it and the program goes on): an interruption
+# raised there would be lost and the run would train on. It is sent again a moment
+# later instead, once the record is written.
+_LOGGING_FILE = os.path.normcase(logging.__file__)
+RESEND_SECONDS = 0.05
+
+
+def _inside_logging(frame: Any) -> bool:
+    """Whether ``frame`` or one that called it runs code of ``logging``."""
+    while frame is not None:
+        if os.path.normcase(frame.f_code.co_filename) == _LOGGING_FILE:
+            return True
+        frame = frame.f_back
+    return False
+
+
 def _raise_interrupted(signum: int, frame: Any) -> None:
+    if _inside_logging(frame):
+        import threading
+
+        threading.Timer(RESEND_SECONDS, os.kill, (os.getpid(), signum)).start()
+        return
     raise RunInterrupted(signum)
 
 
