@@ -129,8 +129,8 @@ def fit_separate_matcher(
 
 
 def _separate_matcher(network: keras.Model):
-    matcher = next((x for x in network.layers if x.name == "matcher"), None)
-    if matcher is None or not getattr(matcher, "separate", False):
+    matcher = network.get_layer("matcher") if network.matches else None
+    if matcher is None or not matcher.separate:
         raise ValueError(
             "expected a Seq2Seq with a separate reply matcher "
             "(model_options.matching_fit: separate), got "

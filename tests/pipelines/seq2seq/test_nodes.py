@@ -106,7 +106,9 @@ def test_bucket_options_must_grow():
         parse(BucketOptions, {"buckets": [[5, 8], [3, 4]]})
 
 
-def test_mixed_precision_training_learns_and_hands_on_a_float32_model(tmp_path):
+def greeting_pairs() -> tuple[pd.DataFrame, PairVocabulary, BucketOptions]:
+    """96 seeded pairs of two greetings each, answered by themselves: the bucketed
+    training pairs, their vocabulary and the one bucket."""
     rng = np.random.default_rng(0)
     words = ["你好", "再见", "谢谢", "早上好", "晚安", "是的", "不是", "对不起"]
     sources = ["".join(rng.choice(words, 2)) for _ in range(96)]
@@ -115,6 +117,11 @@ def test_mixed_precision_training_learns_and_hands_on_a_float32_model(tmp_path):
     ids = nodes.vectorize_pairs(pairs, vocabulary)
     buckets = BucketOptions(buckets=[(6, 7)])
     train, _, _ = nodes.bucket_pairs(ids, ids.iloc[:1], buckets)
+    return train, vocabulary, buckets
+
+
+def test_mixed_precision_training_learns_and_hands_on_a_float32_model(tmp_path):
+    train, vocabulary, buckets = greeting_pairs()
     training_options = TrainingOptions(
         epochs=8,
         batch_size=16,
@@ -203,14 +210,7 @@ def test_the_matcher_reads_prompt_characters_with_a_matcher_and_one_vocabulary(
 def test_a_separate_matcher_is_fitted_after_the_network_and_logged(tmp_path):
     with pytest.raises(OptionsError, match="matching_fit: separate expects"):
         parse(ModelOptions, {"matching_weight": 1.0, "matching_fit": "separate"})
-    rng = np.random.default_rng(0)
-    words = ["你好", "再见", "谢谢", "早上好", "晚安", "是的", "不是", "对不起"]
-    sources = ["".join(rng.choice(words, 2)) for _ in range(96)]
-    pairs = pd.DataFrame({"source": sources, "target": sources}, dtype="string")
-    vocabulary = nodes.build_vocabulary(pairs, VocabOptions())
-    ids = nodes.vectorize_pairs(pairs, vocabulary)
-    buckets = BucketOptions(buckets=[(6, 7)])
-    train, _, _ = nodes.bucket_pairs(ids, ids.iloc[:1], buckets)
+    train, vocabulary, buckets = greeting_pairs()
     options = TrainingOptions(
         epochs=2, batch_size=16, checkpoint_dir=str(tmp_path), verbose=0
     )

@@ -263,23 +263,14 @@ def train_seq2seq(
 def _fit_matcher(model, train, validation, options: TrainingOptions) -> dict:
     """Fit the model's separate reply matcher after the network; its history
     with keys ``matcher_<key>`` (``matcher_loss``, ``val_matcher_loss``, ...)."""
-    from rnn_pipeline.training.matcher_fit import (
-        MatcherFitOptions,
-        fit_separate_matcher,
-    )
+    from rnn_pipeline.training.matcher_fit import fit_separate_matcher
 
     history = fit_separate_matcher(
         model,
         train[:2],
         validation[:2],
         options.trainer_options(),
-        MatcherFitOptions(
-            epochs=options.matcher_epochs,
-            patience=options.matcher_patience,
-            minutes=options.matcher_minutes,
-            learning_rate=options.matcher_learning_rate,
-            batch_size=options.batch_size,
-        ),
+        options.matcher_fit_options(),
     )
     return {
         f"val_matcher_{k[4:]}" if k.startswith("val_") else f"matcher_{k}": v

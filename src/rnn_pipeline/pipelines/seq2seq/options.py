@@ -13,6 +13,7 @@ from rnn_pipeline.pipelines.options import Groups, Options, parse
 from rnn_pipeline.pipelines.sampler_options import SamplerChoice
 from rnn_pipeline.text.buckets import validate_buckets, validate_percentiles
 from rnn_pipeline.text.cleaning import CleaningRules
+from rnn_pipeline.training.matcher_fit import MatcherFitOptions
 
 
 class CleaningOptions(Options):
@@ -148,10 +149,20 @@ class TrainingOptions(FitParameters):
     # network: at most matcher_epochs, ended after matcher_patience epochs without
     # a lower validation loss (the best epoch's weights kept), or by its own time
     # budget (None: none), at this constant learning rate.
-    matcher_epochs: int = Field(100, ge=1)
-    matcher_patience: int = Field(3, ge=1)
-    matcher_minutes: float | None = Field(3.0, gt=0)
-    matcher_learning_rate: float = Field(3e-3, gt=0)
+    matcher_epochs: int = Field(MatcherFitOptions.epochs, ge=1)
+    matcher_patience: int = Field(MatcherFitOptions.patience, ge=1)
+    matcher_minutes: float | None = Field(MatcherFitOptions.minutes, gt=0)
+    matcher_learning_rate: float = Field(MatcherFitOptions.learning_rate, gt=0)
+
+    def matcher_fit_options(self) -> MatcherFitOptions:
+        """What ``fit_separate_matcher`` reads (batches as the network's)."""
+        return MatcherFitOptions(
+            epochs=self.matcher_epochs,
+            patience=self.matcher_patience,
+            minutes=self.matcher_minutes,
+            learning_rate=self.matcher_learning_rate,
+            batch_size=self.batch_size,
+        )
 
 
 class EvaluationOptions(SamplerChoice):
