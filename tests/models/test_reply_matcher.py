@@ -195,7 +195,7 @@ def test_a_separate_matcher_adds_no_loss_and_is_left_by_the_networks_fit():
     model.fit(inputs, targets, epochs=2, batch_size=16, verbose=0)
     for old, new in zip(before, matcher.get_weights(), strict=True):
         np.testing.assert_array_equal(old, new)
-    assert not any(w.name.startswith("matcher") for w in model.trainable_weights)
+    assert not any(w.path.startswith("matcher") for w in model.trainable_weights)
 
 
 def test_a_separate_matcher_saves_and_loads(tmp_path):
