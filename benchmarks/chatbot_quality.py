@@ -299,10 +299,14 @@ def variant(text: str, configured: dict) -> tuple[str, str, dict]:
 
 def network_minutes(params: dict, budget: float) -> float:
     """The network's share of the whole training budget: all of it, less the
-    separate matcher's own budget where it has one (``matching_fit: separate``)."""
-    if params.get("model_options", {}).get("matching_fit") != "separate":
+    separate matcher's own budget where it has one (``matching_fit: separate`` or
+    ``both``)."""
+    from rnn_pipeline.training.matcher_fit import MatcherFitOptions
+
+    if params.get("model_options", {}).get("matching_fit", "joint") == "joint":
         return budget
-    matcher = params["training_options"].get("matcher_minutes", 3.0) or 0.0
+    default = MatcherFitOptions.minutes
+    matcher = params["training_options"].get("matcher_minutes", default) or 0.0
     if matcher >= budget:
         raise SystemExit(
             f"expected a budget above the matcher's {matcher} minutes, got {budget}"

@@ -130,11 +130,13 @@ class NoLanguageModel:
         return np.full(VOCABULARY, 1 / VOCABULARY)
 
 
-def test_the_generator_gives_the_reranker_the_matchers_scores():
+@pytest.mark.parametrize("fit", ["joint", "both"])
+def test_the_generator_gives_the_reranker_the_matchers_scores(fit):
     sources, _, _ = reversal_pairs(3)
     options = {"language_model": NoLanguageModel(), "num_beams": 4}
     matching = get("mmi", matching_weight=1.0, **options)
-    replies = Seq2SeqGenerator(small_model(), matching, 5, jit_compile=False)(sources)
+    model = small_model() if fit == "joint" else separate_model(fit)
+    replies = Seq2SeqGenerator(model, matching, 5, jit_compile=False)(sources)
     assert replies.shape == (3, 5)
     with pytest.raises(ValueError, match="without a reply matcher"):
         Seq2SeqGenerator(small_model(0.0), matching, 5)
@@ -163,7 +165,7 @@ def test_a_matcher_reading_the_prompts_characters_saves_and_loads(tmp_path):
         )
 
 
-def separate_model() -> Seq2Seq:
+def separate_model(fit: str = "separate") -> Seq2Seq:
     return Seq2Seq(
         VOCABULARY,
         VOCABULARY,
@@ -173,7 +175,7 @@ def separate_model() -> Seq2Seq:
         cell_type="gru",
         matching_weight=1.0,
         matching_prompt_bag=True,
-        matching_fit="separate",
+        matching_fit=fit,
     )
 
 
@@ -204,6 +206,41 @@ def test_a_separate_matcher_saves_and_loads(tmp_path):
     model.save(tmp_path / "model.keras")
     loaded = keras.models.load_model(tmp_path / "model.keras")
     assert loaded.get_layer("matcher").separate
+    np.testing.assert_allclose(
+        loaded.match(sources, targets), model.match(sources, targets), atol=1e-5
+    )
+
+
+def test_both_matchers_train_the_joint_one_and_rank_with_the_other(tmp_path):
+    keras.utils.set_random_seed(0)
+    sources, decoder, targets = reversal_pairs(64)
+    model = separate_model("both")
+    model.compile(
+        keras.optimizers.Adam(0.01),
+        keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+    )
+    joint, ranker = model.get_layer("matcher"), model.get_layer("ranker")
+    assert not joint.separate and ranker.separate
+    assert model.ranking_matcher is ranker
+    model([sources, decoder], training=True)
+    assert len(model.losses) == 1  # the joint matcher's loss only
+    joint_before = [w.copy() for w in joint.get_weights()]
+    ranker_before = [w.copy() for w in ranker.get_weights()]
+    model.fit([sources, decoder], targets, epochs=2, batch_size=16, verbose=0)
+    assert any(
+        not np.array_equal(old, new)
+        for old, new in zip(joint_before, joint.get_weights(), strict=True)
+    )
+    for old, new in zip(ranker_before, ranker.get_weights(), strict=True):
+        np.testing.assert_array_equal(old, new)
+    np.testing.assert_allclose(
+        model.match(sources, targets),
+        ranker.similarity(None, sources, targets),
+        atol=1e-6,
+    )
+    model.save(tmp_path / "model.keras")
+    loaded = keras.models.load_model(tmp_path / "model.keras")
+    assert loaded.matching_fit == "both" and loaded.ranking_matcher.separate
     np.testing.assert_allclose(
         loaded.match(sources, targets), model.match(sources, targets), atol=1e-5
     )

@@ -48,11 +48,13 @@ def recall(model: Seq2Seq, prompts, decoder) -> float:
     return relevance.recall_at_1(np.reshape(np.asarray(scores), rows.shape))
 
 
-def test_the_fitted_matcher_learns_which_reply_fits(tmp_path):
+@pytest.mark.parametrize("fit", ["separate", "both"])
+def test_the_fitted_matcher_learns_which_reply_fits(tmp_path, fit):
     train, validation, test = (
         translated_pairs(n, s) for n, s in ((2000, 0), (200, 1), (300, 2))
     )
-    model = network()
+    model = network(fit)
+    joint = [w.copy() for w in model.get_layer("matcher").get_weights()]
     before = recall(model, *test)
     history = fit_separate_matcher(
         model,
@@ -65,6 +67,10 @@ def test_the_fitted_matcher_learns_which_reply_fits(tmp_path):
     assert history["loss"][-1] < 0.5 * history["loss"][0]
     assert before < 0.3  # chance is 0.1
     assert after > 0.8
+    if fit == "both":  # the ranker was fitted; the joint matcher left as it was
+        fitted = model.get_layer("matcher").get_weights()
+        for old, new in zip(joint, fitted, strict=True):
+            np.testing.assert_array_equal(old, new)
 
 
 def test_a_jointly_trained_matcher_is_refused(tmp_path):
@@ -78,11 +84,12 @@ def test_a_jointly_trained_matcher_is_refused(tmp_path):
         )
 
 
-def test_a_separate_matcher_needs_the_prompt_bag():
+@pytest.mark.parametrize("fit", ["separate", "both"])
+def test_a_separate_matcher_needs_the_prompt_bag(fit):
     with pytest.raises(ValueError, match="prompt_bag"):
         Seq2Seq(
             VOCABULARY,
             VOCABULARY,
             matching_weight=1.0,
-            matching_fit="separate",
+            matching_fit=fit,
         )

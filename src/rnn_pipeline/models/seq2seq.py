@@ -44,8 +44,12 @@ class Seq2Seq(keras.Model):
         matching_fit: ``joint``: the matcher's loss is added to the network's;
             ``separate``: it reads the prompt by its characters alone (needs
             ``matching_prompt_bag``), adds no loss, and is fitted on its own
-            after the network (``training.matcher_fit``).
-        matching_dropout: Dropout on the matcher's bag of characters in training.
+            after the network (``training.matcher_fit``); ``both``: a joint
+            matcher (layer ``matcher``) trains the encoder and a separate one
+            (layer ``ranker``), fitted after the network, is what ``match``
+            answers with (needs ``matching_prompt_bag``).
+        matching_dropout: Dropout on a separate matcher's bag of characters in
+            training.
 
     Raises:
         ValueError: If ``matching_prompt_bag`` is set without a matcher, or with
@@ -109,19 +113,22 @@ class Seq2Seq(keras.Model):
         )
         encoder_outputs, states = encoder(source)
         logits = decoder(decoder_tokens, encoder_outputs, source, states)
-        if matching_weight:
+        matchers = {"joint": ("matcher",), "separate": ("matcher",)}
+        matchers["both"] = ("matcher", "ranker")
+        for name in matchers[matching_fit] if matching_weight else ():
+            separate = matching_fit == "separate" or name == "ranker"
             matcher = ReplyMatcher(
                 target_vocabulary_size,
                 embedding_dim,
                 units,
                 weight=matching_weight,
                 prompt_bag=matching_prompt_bag,
-                separate=matching_fit == "separate",
-                dropout=matching_dropout,
-                name="matcher",
+                separate=separate,
+                dropout=matching_dropout if separate else 0.0,
+                name=name,
             )
             # A separate matcher is fitted on its own: the network's fit leaves it.
-            matcher.trainable = matching_fit != "separate"
+            matcher.trainable = not separate
             logits = matcher(logits, encoder_outputs, source, decoder_tokens)
         super().__init__(inputs=[source, decoder_tokens], outputs=logits, **kwargs)
         self.source_vocabulary_size = source_vocabulary_size
@@ -162,19 +169,28 @@ class Seq2Seq(keras.Model):
         """Whether the model has a ``matcher`` (``matching_weight`` > 0)."""
         return bool(self.matching_weight)
 
+    @property
+    def ranking_matcher(self) -> ReplyMatcher | None:
+        """The matcher ``match`` answers with (``ranker`` where there are two),
+        or None for a model without one."""
+        if not self.matches:
+            return None
+        return self.get_layer("ranker" if self.matching_fit == "both" else "matcher")
+
     def match(self, source_tokens, reply_tokens):
-        """``(batch,)`` how well each reply fits its row's prompt: the matcher's
-        cosine, in [-1, 1]; ``reply_tokens`` are ids up to an optional EOS.
+        """``(batch,)`` how well each reply fits its row's prompt: the ranking
+        matcher's cosine, in [-1, 1]; ``reply_tokens`` are ids up to an optional
+        EOS.
 
         Raises:
             ValueError: If the model was trained without a matcher.
         """
-        if not self.matches:
+        matcher = self.ranking_matcher
+        if matcher is None:
             raise ValueError(
                 "expected a model trained with model_options.matching_weight > 0, "
                 "got one without a reply matcher"
             )
-        matcher = self.get_layer("matcher")
         if matcher.separate:  # it reads the prompt's characters, not the encoder
             return matcher.similarity(None, source_tokens, reply_tokens)
         encoder_outputs, _ = self.get_layer("encoder")(source_tokens, training=False)

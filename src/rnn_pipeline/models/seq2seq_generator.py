@@ -66,7 +66,7 @@ class Seq2SeqGenerator:
         )
         if not self.matching:
             return sequences, scores, lengths
-        matcher = self.model.get_layer("matcher")
+        matcher = self.model.ranking_matcher
         prompts = matcher.prompt_vectors(state["encoder_outputs"], source_tokens)
         batch, beams, length = ops.shape(sequences)
         replies = matcher.reply_vectors(ops.reshape(sequences, (batch * beams, length)))

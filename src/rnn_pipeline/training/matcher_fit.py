@@ -6,7 +6,8 @@ would train as long as the network does, and it over-fits far sooner (a bag of
 characters learns the training pairs by heart in minutes). Here it gets its own fit:
 in-batch negatives on the training pairs, stopped when the validation pairs' loss has
 not fallen for a few epochs, the best epoch's weights kept, then copied into the
-network's ``matcher`` layer. It runs through the same ``Trainer`` as every model.
+network's ranking matcher (``matcher``, or ``ranker`` beside a joint one). It runs
+through the same ``Trainer`` as every model.
 """
 
 from __future__ import annotations
@@ -60,7 +61,8 @@ def fit_separate_matcher(
     and put the best epoch's weights into it.
 
     Args:
-        network: A ``Seq2Seq`` whose ``matcher`` is ``separate``.
+        network: A ``Seq2Seq`` whose ranking matcher is ``separate``
+            (``matching_fit`` ``separate`` or ``both``).
         train: Padded prompt and reply ids of the training pairs.
         validation: The same of the validation pairs (they stop the fit).
         trainer_options: The network's trainer options (seed, precision,
@@ -129,11 +131,11 @@ def fit_separate_matcher(
 
 
 def _separate_matcher(network: keras.Model):
-    matcher = network.get_layer("matcher") if network.matches else None
+    matcher = network.ranking_matcher
     if matcher is None or not matcher.separate:
         raise ValueError(
             "expected a Seq2Seq with a separate reply matcher "
-            "(model_options.matching_fit: separate), got "
+            "(model_options.matching_fit: separate or both), got "
             + ("none" if matcher is None else "a jointly trained one")
         )
     return matcher

@@ -207,14 +207,17 @@ def test_the_matcher_reads_prompt_characters_with_a_matcher_and_one_vocabulary(
         )
 
 
-def test_a_separate_matcher_is_fitted_after_the_network_and_logged(tmp_path):
-    with pytest.raises(OptionsError, match="matching_fit: separate expects"):
-        parse(ModelOptions, {"matching_weight": 1.0, "matching_fit": "separate"})
+@pytest.mark.parametrize("fit", ["separate", "both"])
+def test_a_separate_matcher_is_fitted_after_the_network_and_logged(tmp_path, fit):
+    with pytest.raises(OptionsError, match=f"matching_fit: {fit} expects"):
+        parse(ModelOptions, {"matching_weight": 1.0, "matching_fit": fit})
     train, vocabulary, buckets = greeting_pairs()
     options = TrainingOptions(
         epochs=2, batch_size=16, checkpoint_dir=str(tmp_path), verbose=0
     )
-    options = options.model_copy(update={"matcher_epochs": 3})
+    assert options.matcher_fit_options().batch_size == 16  # the network's
+    options = options.model_copy(update={"matcher_epochs": 3, "matcher_batch_size": 8})
+    assert options.matcher_fit_options().batch_size == 8
     model_options = parse(
         ModelOptions,
         {
@@ -223,7 +226,7 @@ def test_a_separate_matcher_is_fitted_after_the_network_and_logged(tmp_path):
             "num_layers": 1,
             "matching_weight": 1.0,
             "matching_prompt_bag": True,
-            "matching_fit": "separate",
+            "matching_fit": fit,
         },
     )
     model, history = nodes.train_seq2seq(
@@ -236,4 +239,4 @@ def test_a_separate_matcher_is_fitted_after_the_network_and_logged(tmp_path):
     assert len(history["loss"]) == 2
     assert 1 <= len(history["matcher_loss"]) <= 3
     assert len(history["val_matcher_loss"]) == len(history["matcher_loss"])
-    assert model.get_layer("matcher").separate
+    assert model.ranking_matcher.separate

@@ -119,8 +119,9 @@ class ModelOptions(Options):
     # joint: the matcher's loss is added to the network's (it reads the encoder);
     # separate: it reads the prompt's characters alone (needs matching_prompt_bag)
     # and is fitted on its own after the network, stopped early on the validation
-    # pairs (training_options.matcher_*).
-    matching_fit: Literal["joint", "separate"] = "joint"
+    # pairs (training_options.matcher_*); both: a joint matcher trains the encoder
+    # and a separate one (layer ``ranker``), fitted after, scores replies.
+    matching_fit: Literal["joint", "separate", "both"] = "joint"
     matching_dropout: float = Field(0.0, ge=0, lt=1)
 
     @model_validator(mode="after")
@@ -130,10 +131,11 @@ class ModelOptions(Options):
                 "matching_prompt_bag expects matching_weight > 0 (a reply matcher "
                 f"to read the prompt's characters), got {self.matching_weight}"
             )
-        if self.matching_fit == "separate" and not self.matching_prompt_bag:
+        if self.matching_fit != "joint" and not self.matching_prompt_bag:
             raise ValueError(
-                "matching_fit: separate expects matching_prompt_bag: true (a "
-                "separate matcher reads the prompt by its characters), got false"
+                f"matching_fit: {self.matching_fit} expects matching_prompt_bag: "
+                "true (a separate matcher reads the prompt by its characters), got "
+                "false"
             )
         return self
 
@@ -148,20 +150,22 @@ class TrainingOptions(FitParameters):
     # A separate reply matcher (model_options.matching_fit) is fitted after the
     # network: at most matcher_epochs, ended after matcher_patience epochs without
     # a lower validation loss (the best epoch's weights kept), or by its own time
-    # budget (None: none), at this constant learning rate.
+    # budget (None: none), at this constant learning rate, matcher_batch_size pairs
+    # a batch (None: the network's batch_size).
     matcher_epochs: int = Field(MatcherFitOptions.epochs, ge=1)
     matcher_patience: int = Field(MatcherFitOptions.patience, ge=1)
     matcher_minutes: float | None = Field(MatcherFitOptions.minutes, gt=0)
     matcher_learning_rate: float = Field(MatcherFitOptions.learning_rate, gt=0)
+    matcher_batch_size: BatchSize | None = None
 
     def matcher_fit_options(self) -> MatcherFitOptions:
-        """What ``fit_separate_matcher`` reads (batches as the network's)."""
+        """What ``fit_separate_matcher`` reads."""
         return MatcherFitOptions(
             epochs=self.matcher_epochs,
             patience=self.matcher_patience,
             minutes=self.matcher_minutes,
             learning_rate=self.matcher_learning_rate,
-            batch_size=self.batch_size,
+            batch_size=self.matcher_batch_size or self.batch_size,
         )
 
 
