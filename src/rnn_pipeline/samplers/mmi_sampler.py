@@ -225,10 +225,14 @@ class MmiSampler(BeamSampler):
                     "overlap_weight needs the prompts of the candidates, got none"
                 )
             weights = self.information()
+            bags: dict[tuple[int, ...], overlap.Bag] = {}  # one per distinct prompt
+            for prompt in prompts:
+                key = tuple(prompt)
+                if key not in bags:
+                    bags[key] = overlap.weighted_bag(prompt, weights)
             shared = [
                 overlap.cosine(
-                    overlap.weighted_bag(prompt, weights),
-                    overlap.weighted_bag(reply, weights),
+                    bags[tuple(prompt)], overlap.weighted_bag(reply, weights)
                 )
                 for prompt, reply in zip(prompts, replies, strict=True)
             ]
