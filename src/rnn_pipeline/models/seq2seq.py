@@ -113,9 +113,8 @@ class Seq2Seq(keras.Model):
         )
         encoder_outputs, states = encoder(source)
         logits = decoder(decoder_tokens, encoder_outputs, source, states)
-        matchers = {"joint": ("matcher",), "separate": ("matcher",)}
-        matchers["both"] = ("matcher", "ranker")
-        for name in matchers[matching_fit] if matching_weight else ():
+        names = ("matcher", "ranker") if matching_fit == "both" else ("matcher",)
+        for name in names if matching_weight else ():
             separate = matching_fit == "separate" or name == "ranker"
             matcher = ReplyMatcher(
                 target_vocabulary_size,

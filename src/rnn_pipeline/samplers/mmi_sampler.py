@@ -225,11 +225,10 @@ class MmiSampler(BeamSampler):
                     "overlap_weight needs the prompts of the candidates, got none"
                 )
             weights = self.information()
-            bags: dict[tuple[int, ...], overlap.Bag] = {}  # one per distinct prompt
-            for prompt in prompts:
-                key = tuple(prompt)
-                if key not in bags:
-                    bags[key] = overlap.weighted_bag(prompt, weights)
+            # One bag per distinct prompt: its candidates share it.
+            bags = {
+                p: overlap.weighted_bag(p, weights) for p in set(map(tuple, prompts))
+            }
             shared = [
                 overlap.cosine(
                     bags[tuple(prompt)], overlap.weighted_bag(reply, weights)

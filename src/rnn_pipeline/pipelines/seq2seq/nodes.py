@@ -255,7 +255,7 @@ def train_seq2seq(
         ),
         batch_size=options.batch_size,
     )
-    if model_options.matching_weight and model_options.matching_fit != "joint":
+    if model_options.matching_fit != "joint":  # validated: it has a matcher
         history = {**history, **_fit_matcher(model, train, validation, options)}
     return model, history
 
