@@ -258,6 +258,11 @@ class Benchmark:
                 )
                 if human["doubled_share"]
                 else None,
+                "unseen_pair_share_to_human": round(
+                    decoded["unseen_pair_share"] / human["unseen_pair_share"], 3
+                )
+                if human["unseen_pair_share"]
+                else None,
             },
             # A reply that repeats its prompt whole answers nothing.
             "echo_share": round(

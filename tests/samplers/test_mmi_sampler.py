@@ -176,6 +176,32 @@ def test_unlikely_doubled_characters_are_dropped_likely_ones_kept():
         samplers.get("mmi", language_model=DoublingModel(), doubled_min_probability=1)
 
 
+class PairModel(FakeReplyModel):
+    """Saw 'a' followed by 'd' (3 then 6), never 'd' after 'd' or 'c' after 'd'."""
+
+    def seen_pair(self, first, second):
+        return (first, second) == (3, 6)
+
+
+def test_candidates_with_a_pair_the_replies_never_had_are_dropped_when_asked():
+    options = {
+        "language_model": PairModel(),
+        "num_beams": 2,
+        "no_repeat_ngram": 0,
+        "mmi_weight": 0.0,
+    }
+    scores, lengths = np.array([[-0.1, -1.0]]), np.array([[3, 3]])
+    candidates = np.array([[[6, 5, EOS], [3, 6, EOS]]])  # 'dc' likelier, unseen
+    plain = samplers.get("mmi", **options)
+    assert plain.rerank(candidates, scores, lengths).tolist() == [[6, 5, EOS]]
+    strict = samplers.get("mmi", drop_unseen_pairs=True, **options)
+    assert strict.rerank(candidates, scores, lengths).tolist() == [[3, 6, EOS]]
+    # When every candidate has an unseen pair, the row keeps its best one.
+    both_unseen = np.array([[[6, 5, EOS], [6, 4, EOS]]])
+    assert strict.rerank(both_unseen, scores, lengths).tolist() == [[6, 5, EOS]]
+    assert strict.get_config()["drop_unseen_pairs"] is True
+
+
 class UnigramModel(FakeReplyModel):
     """'a' is common (p 0.6), 'c' and 'd' rare (p 0.01)."""
 

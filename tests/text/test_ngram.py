@@ -2,6 +2,7 @@
 
 import math
 import random
+from itertools import pairwise
 
 import pytest
 
@@ -103,3 +104,20 @@ def test_unigram_probabilities_sum_to_one_and_rank_continuation_counts():
     assert unigram[7] > unigram[9]
     laplace = NgramLanguageModel(order=1, vocabulary_size=10).fit([[4, 4, 5]])
     assert laplace.unigram_probabilities()[4] > laplace.unigram_probabilities()[5]
+
+
+@pytest.mark.parametrize("order", [2, 3, 4])
+def test_seen_pair_knows_exactly_the_adjacent_pairs_of_the_corpus(order):
+    corpus = _corpus()
+    model = NgramLanguageModel(order, VOCAB).fit(corpus)
+    pairs = {(a, b) for s in corpus for a, b in pairwise(s)}
+    for first in range(4, VOCAB):
+        for second in range(4, VOCAB):
+            assert model.seen_pair(first, second) == ((first, second) in pairs)
+    reloaded = NgramLanguageModel.from_dict(model.to_dict())
+    assert reloaded.seen_pair(4, 5) and not reloaded.seen_pair(5, 4)
+
+
+def test_seen_pair_of_a_unigram_is_a_clear_error():
+    with pytest.raises(ValueError, match="order of 2 or more, got 1"):
+        NgramLanguageModel(1, VOCAB).fit(_corpus()).seen_pair(4, 5)

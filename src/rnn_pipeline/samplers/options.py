@@ -61,6 +61,8 @@ class MmiOptions(BeamOptions):
         no_repeat_ngram: Drop candidates repeating an n-gram of this many tokens.
         doubled_min_probability: Drop candidates doubling a character that the
             language model finds less likely than this there (0: off).
+        drop_unseen_pairs: Drop candidates holding two adjacent characters that
+            never follow each other in the language model's training replies.
         candidates: ``beam`` (rerank the beam) or ``sample`` (rerank
             ``num_beams`` nucleus samples).
         top_p: The nucleus mass of sampled candidates.
@@ -77,6 +79,7 @@ class MmiOptions(BeamOptions):
     mmi_weight: Annotated[float, Ge(0)] = 0.5
     no_repeat_ngram: Annotated[int, Ge(0)] = 2
     doubled_min_probability: Annotated[float, Ge(0), Lt(1)] = 0.0
+    drop_unseen_pairs: bool = False
     candidates: Literal["beam", "sample"] = "beam"
     top_p: Annotated[float, Gt(0), Le(1)] = 0.9
     top_k: Annotated[int, Ge(0)] = 50

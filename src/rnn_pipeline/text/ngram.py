@@ -115,6 +115,19 @@ class NgramLanguageModel:
         weight = discount * self._types[n][context] / total
         return max(count - discount, 0.0) / total + weight * lower
 
+    def seen_pair(self, first: int, second: int) -> bool:
+        """Whether ``second`` followed ``first`` somewhere in the fitted sequences.
+
+        Raises:
+            ValueError: For the unigram (``order=1``), which keeps no pairs.
+        """
+        if self.order < 2:
+            raise ValueError(f"seen_pair needs an order of 2 or more, got {self.order}")
+        # The pair order holds raw counts (order 2) or continuation counts, which
+        # are positive exactly where the pair occurred; .get keeps the table as is.
+        followers = self.counts[1].get((int(first),))
+        return followers is not None and int(second) in followers
+
     def unigram_probabilities(self) -> np.ndarray:
         """``P(token)`` with no context, for every token id: the add-one unigram
         (order 1) or Kneser-Ney's lowest order, continuation counts interpolated

@@ -127,6 +127,9 @@ def test_whole_pipeline_in_memory(tmp_path):
     )
     assert fluency["decoded"]["mean_length"] == outputs["output"].str.len().mean()
     assert fluency["reference"]["fluency_perplexity"] > 1
+    # Every test answer of the tiny corpus is a line the training split has too.
+    assert fluency["reference"]["unseen_pair_share"] == 0
+    assert 0 <= fluency["decoded"]["unseen_pair_share"] <= 1
     assert "test_reference_doubled_share" in catalog.load("chatbot.fluency_metrics")
 
 

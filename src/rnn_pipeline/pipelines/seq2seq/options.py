@@ -187,8 +187,9 @@ class EvaluationOptions(SamplerChoice):
     relevance_candidates: int = Field(10, ge=2)
     relevance_seed: int = 0
     # Order of the character model of the training utterances that scores how the
-    # decoded replies read (fluency perplexity).
-    fluency_order: int = Field(4, ge=1, le=5)
+    # decoded replies read (fluency perplexity); 2 or more, as it also says which
+    # characters ever stand side by side (unseen pairs).
+    fluency_order: int = Field(4, ge=2, le=5)
     prompts: list[str] = []
     bleu_tokenize: str = "auto"  # zh for Chinese references, 13a otherwise
     attention_examples: int = Field(4, ge=0)

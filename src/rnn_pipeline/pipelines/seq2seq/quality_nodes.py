@@ -162,32 +162,42 @@ def evaluate_fluency(
     vocab: PairVocabulary,
 ) -> tuple[dict, dict]:
     """How the decoded test replies read, beside the human answers: the share with
-    an immediately doubled character, mean length, share of empty replies, and
+    an immediately doubled character, mean length, share of empty replies, share
+    holding two adjacent characters no training utterance has side by side, and
     per-character perplexity under the character model of the training utterances.
 
     Returns:
         MLflow metrics (``test_doubled_share``, ``test_mean_length``,
-        ``test_empty_share``, ``test_fluency_perplexity`` and each with
+        ``test_empty_share``, ``test_unseen_pair_share``,
+        ``test_fluency_perplexity`` and each with
         ``test_reference_`` for the human answers) and the report.
     """
     report = {}
     for name, column in (("decoded", "output"), ("reference", "reference")):
         texts = test_outputs[column].fillna("").astype(str).tolist()
         figures = fluency.surface_figures(texts)
-        encoded = [vocab.target.encode(text) + [EOS] for text in texts]
-        figures["fluency_perplexity"] = utterance_count_model.perplexity(encoded)
+        encoded = [vocab.target.encode(text) for text in texts]
+        figures["unseen_pair_share"] = fluency.unseen_pair_share(
+            encoded, utterance_count_model
+        )
+        figures["fluency_perplexity"] = utterance_count_model.perplexity(
+            [ids + [EOS] for ids in encoded]
+        )
         report[name] = figures
     decoded, human = report["decoded"], report["reference"]
     logger.info(
         "Fluency of the decoded test replies (human answers): doubled characters "
         "%.1f%% (%.1f%%), mean length %.1f (%.1f), empty %.1f%% (%.1f%%), "
-        "perplexity under the utterances' %d-gram %.1f (%.1f)",
+        "a character pair no training utterance has %.1f%% (%.1f%%), perplexity "
+        "under the utterances' %d-gram %.1f (%.1f)",
         100 * decoded["doubled_share"],
         100 * human["doubled_share"],
         decoded["mean_length"],
         human["mean_length"],
         100 * decoded["empty_share"],
         100 * human["empty_share"],
+        100 * decoded["unseen_pair_share"],
+        100 * human["unseen_pair_share"],
         utterance_count_model.order,
         decoded["fluency_perplexity"],
         human["fluency_perplexity"],
