@@ -3,8 +3,9 @@
 A doubled character (们们, 不不) is the commonest slip of a character-level decoder;
 some are words (谢谢, 妈妈), which is why the figure is read beside the human
 answers' rate, not against zero. Two adjacent characters that never occur together
-in the training utterances (如果们, 伤定) are the other slip: most are not words, and
-the human answers' own rate (new names, rare words) is the yardstick. Perplexity
+in the training utterances are a slip (如果们, 伤定) or a new name or rare word: on
+small corpora people use such pairs often (41% and 61% of the test answers of two TV
+series), so this figure too is read beside the human answers' own. Perplexity
 under a character language model of the corpus's utterances says how much the replies
 look like the corpus: generic replies score well on it, so it is read beside
 diversity and relevance.

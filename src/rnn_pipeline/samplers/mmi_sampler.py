@@ -58,7 +58,9 @@ class MmiSampler(BeamSampler):
     there (below ``doubled_min_probability``: 们们 and 不不错 go, 谢谢 and
     妈妈 stay), and, with ``drop_unseen_pairs``, one holding two adjacent
     characters that never follow each other in the replies the language model was
-    fitted on (如果们 and 伤定 go: a sampled candidate's commonest slip).
+    fitted on (如果们 and 伤定 go, and so do new names: off in ``conf/real_corpus``,
+    where it cost diversity and the human answers hold such pairs more often than
+    the decoded ones).
     With ``mmi_weight=0``, ``no_repeat_ngram=0`` and ``doubled_min_probability=0``
     it chooses exactly as ``BeamSampler``.
 
