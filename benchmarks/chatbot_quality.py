@@ -85,10 +85,15 @@ TARGETS = {
 }
 
 
-def load_parameters(files: list[Path], overrides: list[str]) -> dict:
-    """The chatbot's parameter groups: base YAML, extra files, then ``g.k=v``."""
-    base = yaml.safe_load((ROOT / "conf/base/parameters_chatbot.yml").read_text())
-    params = base[NAMESPACE]
+def load_parameters(
+    files: list[Path], overrides: list[str], start: dict | None = None
+) -> dict:
+    """The chatbot's parameter groups: ``start`` (default: the base YAML's), extra
+    files, then ``g.k=v``."""
+    if start is None:
+        base = yaml.safe_load((ROOT / "conf/base/parameters_chatbot.yml").read_text())
+        start = base[NAMESPACE]
+    params = start
     for path in files:
         extra = yaml.safe_load(Path(path).read_text())[NAMESPACE]
         for group, values in extra.items():
@@ -381,7 +386,8 @@ def main() -> None:
     parser.add_argument(
         "--reuse",
         type=Path,
-        help="skip preparing and training: load what --keep saved there",
+        help="skip preparing and training: load what --keep saved there (and its "
+        "parameters, unless --params is given)",
     )
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
@@ -391,7 +397,14 @@ def main() -> None:
 
     started = time.perf_counter()
     result: dict = {"corpus": str(args.corpus), "machine_before": machine()}
-    params = load_parameters(args.params, args.overrides)
+    kept = None
+    if args.reuse and not args.params:
+        # Decode as the kept run was configured, not as conf/base is.
+        saved = args.reuse / "parameters.json"
+        if not saved.is_file():
+            parser.error(f"expected a folder --keep wrote, got {args.reuse}")
+        kept = json.loads(saved.read_text())
+    params = load_parameters(args.params, args.overrides, kept)
     params["training_options"]["time_budget_minutes"] = network_minutes(
         params, args.budget_minutes
     )
