@@ -61,8 +61,8 @@ class MmiSampler(BeamSampler):
     fitted on (如果们 and 伤定 go, and so do new names: off in ``conf/real_corpus``,
     where it cost diversity and the human answers hold such pairs more often than
     the decoded ones).
-    With ``mmi_weight=0``, ``no_repeat_ngram=0`` and ``doubled_min_probability=0``
-    it chooses exactly as ``BeamSampler``.
+    With ``mmi_weight=0``, ``no_repeat_ngram=0``, ``doubled_min_probability=0`` and
+    ``drop_unseen_pairs`` off it chooses exactly as ``BeamSampler``.
 
     The choice is made outside the compiled search loop (``rerank``), on the beams
     that ``search`` returns, so any Python language model can score them.
