@@ -237,10 +237,8 @@ def _matching(
 def relevance_candidates(
     model: KerasModel, test_buckets: pd.DataFrame, options: EvaluationOptions
 ) -> tuple[relevance.Ranked, list[np.ndarray], np.ndarray | None] | None:
-    """The ranking task of ``evaluate_relevance``: each of ``relevance_pairs`` test
-    pairs (a seeded sample) with its true reply first among
-    ``relevance_candidates`` replies of other test pairs, and the model's view of
-    every candidate.
+    """The ranking task of ``evaluate_relevance`` (``relevance_task``) and the
+    model's view of every candidate.
 
     Returns:
         ``(prompts, replies, rows)``, the network's ``p(token | history, prompt)`` of
@@ -249,6 +247,27 @@ def relevance_candidates(
     """
     from rnn_pipeline.training.evaluation import token_probabilities
 
+    task = relevance_task(test_buckets, options)
+    if task is None:
+        return None
+    prompts, replies, rows = task
+    candidates = rows.shape[1]
+    ranked = [replies[c] for c in rows.ravel()]
+    network = token_probabilities(
+        model,
+        [prompt for prompt in prompts for _ in range(candidates)],
+        ranked,
+        what="teacher-forced relevance candidates",
+    )
+    return task, network, _matching(model, prompts, ranked, options)
+
+
+def relevance_task(
+    test_buckets: pd.DataFrame, options: EvaluationOptions
+) -> relevance.Ranked | None:
+    """Each of ``relevance_pairs`` test pairs (a seeded sample) with its true reply
+    first among ``relevance_candidates`` replies of other test pairs: ``(prompts,
+    replies, rows)``; None where there are too few distinct replies to rank."""
     replies = [list(t) for t in test_buckets["target_ids"]]
     candidates = min(options.relevance_candidates, len({tuple(r) for r in replies}))
     if options.relevance_pairs == 0 or candidates < 2:
@@ -261,14 +280,7 @@ def relevance_candidates(
         replies, chosen, candidates, options.relevance_seed
     )
     prompts = [list(test_buckets["source_ids"].iloc[i]) for i in chosen]
-    ranked = [replies[c] for c in rows.ravel()]
-    network = token_probabilities(
-        model,
-        [prompt for prompt in prompts for _ in range(candidates)],
-        ranked,
-        what="teacher-forced relevance candidates",
-    )
-    return (prompts, replies, rows), network, _matching(model, prompts, ranked, options)
+    return prompts, replies, rows
 
 
 def evaluate_relevance(
