@@ -32,6 +32,9 @@ from keras import ops
 
 from rnn_pipeline.text.specials import EOS, GO, PAD
 
+# How a matcher reads a prompt or a reply (``ReplyMatcher(encoder=...)``).
+ENCODERS = ("bag", "gru")
+
 
 @keras.saving.register_keras_serializable(package="rnn_pipeline")
 class ReplyMatcher(keras.layers.Layer):
@@ -58,6 +61,9 @@ class ReplyMatcher(keras.layers.Layer):
             ``prompt_bag``) and no loss is added in the network's training: the
             matcher is fitted on its own (``MatcherFit``).
         dropout: Dropout on the bag's mean embedding in training.
+        encoder: ``bag``: the vector is read from the mean of the characters'
+            embeddings; ``gru``: beside that mean, the mean of a GRU's outputs over
+            them (the characters' order: 我爱你 and 你爱我 differ).
 
     Call args:
         logits: The decoder's logits, returned unchanged.
@@ -77,9 +83,15 @@ class ReplyMatcher(keras.layers.Layer):
         prompt_bag: bool = False,
         separate: bool = False,
         dropout: float = 0.0,
+        encoder: str = "bag",
         **kwargs,
     ) -> None:
         super().__init__(**kwargs)
+        if encoder not in ENCODERS:
+            raise ValueError(
+                f"expected a matcher encoder among {ENCODERS}, got {encoder!r}"
+            )
+        self.encoder = encoder
         if separate and not prompt_bag:
             raise ValueError(
                 "expected prompt_bag with a separate matcher (it reads the prompt by "
@@ -101,6 +113,11 @@ class ReplyMatcher(keras.layers.Layer):
         )
         self.reply_projection = keras.layers.Dense(units, name="reply_projection")
         self.bag_dropout = keras.layers.Dropout(dropout, name="bag_dropout")
+        self.reply_gru = (
+            keras.layers.GRU(embedding_dim, return_sequences=True, name="reply_gru")
+            if encoder == "gru"
+            else None
+        )
         self.prompt_projection = (
             None if separate else keras.layers.Dense(units, name="prompt_projection")
         )
@@ -114,7 +131,11 @@ class ReplyMatcher(keras.layers.Layer):
     ) -> None:
         batch = logits_shape[0]
         self.reply_embedding.build((batch, None))
-        self.reply_hidden.build((batch, self.embedding_dim))
+        read = self.embedding_dim
+        if self.reply_gru is not None:
+            self.reply_gru.build((batch, None, self.embedding_dim))
+            read *= 2
+        self.reply_hidden.build((batch, read))
         self.reply_projection.build((batch, self.units))
         if self.prompt_projection is not None:
             self.prompt_projection.build((batch, encoder_outputs_shape[-1]))
@@ -146,7 +167,13 @@ class ReplyMatcher(keras.layers.Layer):
         keep = before_end & ops.not_equal(tokens, PAD) & ops.not_equal(tokens, GO)
         embedded = self.reply_embedding(tokens)
         mask = ops.cast(keep, embedded.dtype)[:, :, None]
-        mean = ops.sum(embedded * mask, axis=1) / ops.maximum(ops.sum(mask, axis=1), 1)
+        count = ops.maximum(ops.sum(mask, axis=1), 1)
+        mean = ops.sum(embedded * mask, axis=1) / count
+        if self.reply_gru is not None:
+            outputs = self.reply_gru(embedded, mask=keep, training=training)
+            mask = ops.cast(mask, outputs.dtype)
+            read = ops.sum(outputs * mask, axis=1) / ops.cast(count, outputs.dtype)
+            mean = ops.concatenate([mean, ops.cast(read, mean.dtype)], axis=-1)
         mean = self.bag_dropout(mean, training=training)
         return ops.cast(self.reply_projection(self.reply_hidden(mean)), "float32")
 
@@ -200,6 +227,7 @@ class ReplyMatcher(keras.layers.Layer):
                 "prompt_bag": self.prompt_bag,
                 "separate": self.separate,
                 "dropout": self.dropout,
+                "encoder": self.encoder,
             }
         )
         return config

@@ -24,9 +24,6 @@ if TYPE_CHECKING:
 
     from rnn_pipeline.training.trainer import TrainerOptions
 
-# The matcher's own layers: what the fit trains and copies into the network's.
-MATCHER_LAYERS = ("reply_embedding", "reply_hidden", "reply_projection")
-
 
 @dataclasses.dataclass(frozen=True)
 class MatcherFitOptions:
@@ -77,11 +74,33 @@ def fit_separate_matcher(
         ValueError: If the network has no separate matcher, or there are fewer
             than two validation pairs.
     """
+    layer = _separate_matcher(network)
+    fitted, history = fit_matcher(
+        layer.get_config(), train, validation, trainer_options, options, key_data
+    )
+    layer.set_weights(fitted.matcher.get_weights())  # one architecture: one order
+    return history
+
+
+def fit_matcher(
+    config: dict,
+    train: tuple[np.ndarray, np.ndarray],
+    validation: tuple[np.ndarray, np.ndarray],
+    trainer_options: TrainerOptions,
+    options: MatcherFitOptions,
+    key_data: tuple = (),
+) -> tuple[keras.Model, dict[str, list[float]]]:
+    """Fit a separate ``ReplyMatcher`` of ``config`` (its ``get_config``) on its
+    own: the fitted ``MatcherFit`` (its ``matcher``) and the per-epoch history.
+    Arguments as ``fit_separate_matcher``'s.
+
+    Raises:
+        ValueError: If there are fewer than two validation pairs.
+    """
     from rnn_pipeline.models.reply_matcher import MatcherFit, in_batch_loss
     from rnn_pipeline.training.arrays import make_array_dataset
     from rnn_pipeline.training.trainer import Trainer
 
-    layer = _separate_matcher(network)
     if len(validation[0]) < 2:
         raise ValueError(
             "expected at least 2 validation pairs to stop the matcher's fit, got "
@@ -108,12 +127,12 @@ def fit_separate_matcher(
     )
 
     def build() -> keras.Model:
-        model = MatcherFit(layer.get_config(), name="matcher_fit")
+        model = MatcherFit(config, name="matcher_fit")
         model((train[0][:2], train[1][:2]))
         return model
 
     seed = trainer_options.seed
-    fitted, history = trainer.fit(
+    return trainer.fit(
         build,
         make_array_dataset(
             train, np.zeros(len(train[0])), options.batch_size, True, seed
@@ -121,13 +140,10 @@ def fit_separate_matcher(
         make_array_dataset(
             validation, np.zeros(len(validation[0])), options.batch_size
         ),
-        key_data=("matcher", *key_data, *train),
+        key_data=("matcher", config, *key_data, *train),
         loss=in_batch_loss,
         metrics=[],
     )
-    for name in MATCHER_LAYERS:
-        getattr(layer, name).set_weights(getattr(fitted.matcher, name).get_weights())
-    return history
 
 
 def _separate_matcher(network: keras.Model):
