@@ -250,24 +250,18 @@ class Benchmark:
             "seconds": seconds,
             "relevance_recall_at_1": relevance.get("recall_at_1", {}),
             **scores,
-            "distinct_2_share_of_human": round(
-                scores["distinct_2"] / scores["reference_distinct_2"], 3
-            )
-            if scores["reference_distinct_2"]
-            else None,
+            "distinct_2_share_of_human": ratio(
+                scores["distinct_2"], scores["reference_distinct_2"]
+            ),
             "fluency": {
                 "decoded": {k: round(v, 4) for k, v in decoded.items()},
                 "human": {k: round(v, 4) for k, v in human.items()},
-                "doubled_share_to_human": round(
-                    decoded["doubled_share"] / human["doubled_share"], 3
-                )
-                if human["doubled_share"]
-                else None,
-                "unseen_pair_share_to_human": round(
-                    decoded["unseen_pair_share"] / human["unseen_pair_share"], 3
-                )
-                if human["unseen_pair_share"]
-                else None,
+                "doubled_share_to_human": ratio(
+                    decoded["doubled_share"], human["doubled_share"]
+                ),
+                "unseen_pair_share_to_human": ratio(
+                    decoded["unseen_pair_share"], human["unseen_pair_share"]
+                ),
             },
             # A reply that repeats its prompt whole answers nothing.
             "echo_share": round(
@@ -282,6 +276,11 @@ class Benchmark:
                 for r in replies
             },
         }
+
+
+def ratio(decoded: float, human: float) -> float | None:
+    """``decoded / human`` to 3 places; None where the human figure is 0."""
+    return round(decoded / human, 3) if human else None
 
 
 def sampler_options(name: str, configured: dict) -> dict:
